@@ -31,6 +31,10 @@ declare module "@xmpp/xml" {
       on(event: string, listener: (...args: any[]) => void): this;
     }
   }
+  namespace xml {
+    function escapeXML(text: string): string;
+    function escapeXMLText(text: string): string;
+  }
   function xml(
     name: string,
     attrs?: Record<string, string | number | undefined> | null,

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+/**
+ * The `xsmtp` command. Commander parses arguments and writes help; each
+ * command lives in its own file and registers itself on the program.
+ */
+import { Command } from "commander";
+import { XSMTP_VERSION } from "../basics/version.js";
+import { addRunCommand } from "./run-command.js";
+import { reportAndExit } from "./errors.js";
+
+const program = new Command()
+  .name("xsmtp")
+  .description("XSMTP: an email's sender vouched for by their XMPP identity.\nThe component, its admin CLI, and the mail-side signer and verifier.")
+  .version(XSMTP_VERSION)
+  .showHelpAfterError()
+  .configureHelp({ sortSubcommands: false });
+
+addRunCommand(program);
+
+program.parseAsync(process.argv).catch(reportAndExit);

@@ -1,0 +1,106 @@
+/**
+ * Loads XSMTP's configuration: an optional file of KEY=value lines (the same
+ * names as the environment variables, `#` comments), overridden by the
+ * environment. The file format is dotenv's, read by node's own util.parseEnv,
+ * so the sample file documents itself and no extra parser is needed.
+ */
+import { readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
+import { settings, type SettingName } from "./settings.js";
+
+export interface Config {
+  service: string;
+  domain: string;
+  secret: string;
+  database: string;
+  keyFile: string;
+  admins: string[];
+  userDomains: string[];
+  maxSignatureAge: number;
+  verifyRate: number;
+  selfService: boolean;
+  sessionTimeout: number;
+  retention: number;
+  logLevel: string;
+}
+
+const defaults: Omit<Config, "service" | "domain" | "secret" | "userDomains"> = {
+  database: "./xsmtp.sqlite",
+  keyFile: "./xsmtp.key",
+  admins: [],
+  maxSignatureAge: 30 * 24 * 3600,
+  verifyRate: 600,
+  selfService: true,
+  sessionTimeout: 600,
+  retention: 30 * 24 * 3600,
+  logLevel: "info",
+};
+
+/** A configuration problem, worded for the person starting XSMTP. */
+export class ConfigError extends Error {}
+
+/** Which settings a command needs: `run` needs the connection, `user` does not. */
+export type Requirement = "component" | "store";
+
+export function loadConfig(options: {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  require: Requirement;
+}): Config {
+  const env = options.env ?? process.env;
+  const fromFile = options.file ? readConfigFile(options.file) : {};
+  const raw = (name: SettingName): string | undefined => {
+    const key = settings[name].env;
+    const value = env[key] ?? fromFile[key];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  };
+
+  const values: Record<string, unknown> = { ...defaults };
+  for (const name of Object.keys(settings) as SettingName[]) {
+    const text = raw(name);
+    if (text === undefined) continue;
+    const parsed = settings[name].parse(text);
+    if (typeof parsed === "object" && parsed !== null && "invalid" in parsed) {
+      const shown = "secret" in settings[name] ? "" : ` (got "${text}")`;
+      throw new ConfigError(`${settings[name].env} is invalid${shown}: ${parsed.invalid}`);
+    }
+    values[name] = parsed;
+  }
+
+  const needed: SettingName[] = options.require === "component" ? ["service", "domain", "secret"] : ["domain"];
+  for (const name of needed) {
+    if (values[name] === undefined) {
+      throw new ConfigError(`${settings[name].env} is not set: ${settings[name].description}`);
+    }
+  }
+  if (values.userDomains === undefined || (values.userDomains as string[]).length === 0) {
+    values.userDomains = [parentDomain(values.domain as string)];
+  }
+  for (const admin of values.admins as string[]) {
+    if (!/^[^@/\s]+@[^@/\s]+$/.test(admin)) {
+      throw new ConfigError(`XSMTP_ADMINS is invalid: "${admin}" is not a bare JID (user@domain)`);
+    }
+  }
+  return values as unknown as Config;
+}
+
+function readConfigFile(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+  const parsed = parseEnv(text) as Record<string, string>;
+  const known = new Set(Object.values(settings).map((s) => s.env));
+  for (const key of Object.keys(parsed)) {
+    if (!known.has(key)) throw new ConfigError(`config file ${file}: unknown key ${key}`);
+  }
+  return parsed;
+}
+
+/** `xsmtp.example.org` speaks for `example.org` unless told otherwise (PROTOCOL.md §1). */
+export function parentDomain(domain: string): string {
+  const dot = domain.indexOf(".");
+  return dot > 0 && domain.indexOf(".", dot + 1) > 0 ? domain.slice(dot + 1) : domain;
+}

@@ -1,0 +1,103 @@
+/**
+ * Every configuration key XSMTP knows, in one table: its environment name,
+ * its default, how to read it and what it means. The config loader, the
+ * `xsmtp run --help` text and the README's reference are all made from it,
+ * so they cannot drift apart.
+ */
+
+export interface Setting<T> {
+  env: string;
+  description: string;
+  /** Shown in help; `undefined` means the setting is required (where used). */
+  defaultText?: string;
+  /** Turns the raw text into a value, or returns an error message. */
+  parse(raw: string): T | { invalid: string };
+  /** Never print the value (help and errors show only the key). */
+  secret?: boolean;
+}
+
+const text = (raw: string) => raw;
+
+const positiveInt = (raw: string) =>
+  /^[1-9][0-9]*$/.test(raw) ? Number(raw) : { invalid: "expected a positive whole number" };
+
+const bool = (raw: string) =>
+  /^(1|true|yes|on)$/i.test(raw) ? true : /^(0|false|no|off)$/i.test(raw) ? false : { invalid: "expected true or false" };
+
+const list = (raw: string) =>
+  raw
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+
+function service(raw: string) {
+  const match = /^xmpp:\/\/([^/:]+|\[[0-9a-fA-F:]+\]):([0-9]{1,5})$/.exec(raw);
+  if (!match || Number(match[2]) > 65535) return { invalid: "expected xmpp://host:port of the server's component port" };
+  return raw;
+}
+
+function domain(raw: string) {
+  const d = raw.trim().toLowerCase();
+  return /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(d)
+    ? d
+    : { invalid: "expected a domain name such as xsmtp.example.org" };
+}
+
+function logLevel(raw: string) {
+  return ["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(raw)
+    ? raw
+    : { invalid: "expected one of fatal, error, warn, info, debug, trace, silent" };
+}
+
+export const settings = {
+  service: { env: "XSMTP_SERVICE", description: "xmpp://host:port of the XMPP server's component port (XEP-0114)", parse: service },
+  domain: { env: "XSMTP_DOMAIN", description: "the component's JID, e.g. xsmtp.example.org", parse: domain },
+  secret: { env: "XSMTP_SECRET", description: "the component secret shared with the XMPP server", parse: text, secret: true },
+  database: { env: "XSMTP_DATABASE", description: "SQLite database file (created when missing)", defaultText: "./xsmtp.sqlite", parse: text },
+  keyFile: {
+    env: "XSMTP_KEY_FILE",
+    description: "master key that encrypts user secrets at rest (created with mode 0600 when missing)",
+    defaultText: "./xsmtp.key",
+    parse: text,
+  },
+  admins: { env: "XSMTP_ADMINS", description: "comma-separated bare JIDs of administrators", defaultText: "(none)", parse: list },
+  userDomains: {
+    env: "XSMTP_USER_DOMAINS",
+    description: "comma-separated domains whose users this service speaks for",
+    defaultText: "the parent domain of XSMTP_DOMAIN",
+    parse: list,
+  },
+  maxSignatureAge: {
+    env: "XSMTP_MAX_SIGNATURE_AGE",
+    description: "oldest signature (seconds since t=) that still verifies",
+    defaultText: "2592000 (30 days)",
+    parse: positiveInt,
+  },
+  verifyRate: {
+    env: "XSMTP_VERIFY_RATE",
+    description: "verifications per minute allowed from one verifier domain",
+    defaultText: "600",
+    parse: positiveInt,
+  },
+  selfService: {
+    env: "XSMTP_SELF_SERVICE",
+    description: "let users of the user domains enroll and manage their own keys",
+    defaultText: "true",
+    parse: bool,
+  },
+  sessionTimeout: {
+    env: "XSMTP_COMMAND_TIMEOUT",
+    description: "seconds an ad-hoc command session stays open",
+    defaultText: "600",
+    parse: positiveInt,
+  },
+  retention: {
+    env: "XSMTP_RETENTION",
+    description: "seconds progress nodes are kept",
+    defaultText: "2592000 (30 days)",
+    parse: positiveInt,
+  },
+  logLevel: { env: "XSMTP_LOG_LEVEL", description: "log level", defaultText: "info", parse: logLevel },
+} satisfies Record<string, Setting<unknown>>;
+
+export type SettingName = keyof typeof settings;

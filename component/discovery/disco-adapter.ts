@@ -1,0 +1,46 @@
+/**
+ * disco#info and disco#items on the wire: parses the query, asks the
+ * registry, renders the answer. Domain errors map through one table.
+ *
+ * References: XEP-0030 §3.1 (info result), §3.2 (info errors), §4.1 (items), XEP-0128 §2.
+ */
+import xml from "@xmpp/xml";
+import { renderForm } from "../forms/render-form.js";
+import type { IqRequest } from "../xmpp/iq-router.js";
+import { stanzaError, type WireError } from "../xmpp/stanza-error.js";
+import type { DiscoError, DiscoRegistry } from "./registry.js";
+
+export const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
+export const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
+
+const wireErrors: Record<DiscoError, WireError> = {
+  "item-not-found": ["cancel", "item-not-found"],
+};
+
+export function discoInfoHandler(registry: DiscoRegistry) {
+  return ({ from, payload }: IqRequest) => {
+    const node = payload.attrs.node;
+    const info = registry.info(node, from);
+    if (typeof info === "string") return stanzaError(wireErrors[info]);
+    return xml(
+      "query",
+      { xmlns: NS_DISCO_INFO, node },
+      ...info.identities.map((i) => xml("identity", { category: i.category, type: i.type, name: i.name })),
+      ...info.features.map((f) => xml("feature", { var: f })),
+      ...info.forms.map(renderForm),
+    );
+  };
+}
+
+export function discoItemsHandler(registry: DiscoRegistry) {
+  return ({ from, payload }: IqRequest) => {
+    const node = payload.attrs.node;
+    const items = registry.items(node, from);
+    if (typeof items === "string") return stanzaError(wireErrors[items]);
+    return xml(
+      "query",
+      { xmlns: NS_DISCO_ITEMS, node },
+      ...items.map((i) => xml("item", { jid: i.jid, node: i.node, name: i.name })),
+    );
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * What every feature's wiring receives: the places it registers itself
+ * (IQ router, disco registry) and the shared resources it may use. Features
+ * never reach for the connection or each other directly.
+ */
+import type xml from "@xmpp/xml";
+import type { Config } from "./config/config.js";
+import type { DiscoRegistry } from "./discovery/registry.js";
+import type { Logger } from "./log/logger.js";
+import type { Db } from "./store/database.js";
+import type { IqRouter } from "./xmpp/iq-router.js";
+
+export interface Clock {
+  /** Milliseconds since the epoch; injectable so tests can move time. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface ServiceContext {
+  config: Config;
+  log: Logger;
+  db: Db;
+  clock: Clock;
+  router: IqRouter;
+  disco: DiscoRegistry;
+  /** Sends a stanza (messages to subscribers); resolves when written or fails quietly when offline. */
+  send(stanza: xml.Element): Promise<void>;
+  /** Called once when the service stops; features release timers and caches here. */
+  onStop(cleanup: () => void): void;
+}

@@ -1,0 +1,50 @@
+/**
+ * Applies numbered SQL migrations (`migrations/NNN-verb-noun.sql`) in one
+ * transaction and records the schema version in PRAGMA user_version, so a
+ * half-applied upgrade is impossible and the version travels with the file.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import type Database from "better-sqlite3";
+
+/** dist/component/store → repository root → migrations/ */
+const MIGRATIONS_DIR = new URL("../../../migrations/", import.meta.url);
+
+export class SchemaTooNewError extends Error {}
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export function loadMigrations(dir: URL = MIGRATIONS_DIR): Migration[] {
+  const migrations = readdirSync(dir)
+    .filter((file) => /^\d{3}-[a-z0-9-]+\.sql$/.test(file))
+    .sort()
+    .map((file) => ({
+      version: Number(file.slice(0, 3)),
+      name: file,
+      sql: readFileSync(new URL(file, dir), "utf8"),
+    }));
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migration ${m.name} is out of sequence (expected ${i + 1})`);
+  });
+  return migrations;
+}
+
+export function migrate(db: Database.Database, migrations: Migration[] = loadMigrations()): number {
+  const latest = migrations.length;
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > latest) {
+    throw new SchemaTooNewError(
+      `database schema version ${current} is newer than this XSMTP understands (${latest}); ` +
+        "upgrade XSMTP or use a backup taken before the upgrade",
+    );
+  }
+  if (current === latest) return current;
+  db.transaction(() => {
+    for (const m of migrations.slice(current)) db.exec(m.sql);
+    db.pragma(`user_version = ${latest}`);
+  }).immediate();
+  return latest;
+}

@@ -1,0 +1,132 @@
+/**
+ * Keeps the XEP-0114 connection up. xmpp.js 0.13's own reconnect retries every
+ * second forever, even after the server refused our secret, so it is replaced:
+ * a refused handshake (`not-authorized`) or a JID already attached
+ * (`conflict`) is fatal and reported once; anything else is retried with a
+ * capped exponential backoff, reset once we are online again.
+ *
+ * References: XEP-0114 §3 (handshake), RFC 6120 §4.9.3 (stream error conditions).
+ */
+import { component, type Component } from "@xmpp/component";
+import type xml from "@xmpp/xml";
+import type { Logger } from "../log/logger.js";
+
+/** Stream errors after which retrying cannot help. */
+const FATAL_CONDITIONS: Record<string, string> = {
+  "not-authorized": "the XMPP server refused the component secret (check XSMTP_SECRET and the server's component_secret/password)",
+  conflict: "another component is already attached as this JID",
+  "host-unknown": "the XMPP server has no component of this name (check XSMTP_DOMAIN against the server config)",
+  "improper-addressing": "the XMPP server did not accept the component's JID",
+};
+
+export interface ConnectionOptions {
+  service: string;
+  domain: string;
+  secret: string;
+  log: Logger;
+  /** First retry delay and the cap, in ms. */
+  backoff?: { initial: number; max: number };
+}
+
+export class ComponentConnection {
+  readonly xmpp: Component;
+  private attempt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private fatal: Error | undefined;
+  private readonly log: Logger;
+  private readonly backoff: { initial: number; max: number };
+  private readonly fatalListeners: ((err: Error) => void)[] = [];
+  private readonly onlineListeners: (() => void)[] = [];
+
+  constructor(private readonly options: ConnectionOptions) {
+    this.log = options.log;
+    this.backoff = options.backoff ?? { initial: 100, max: 2000 };
+    this.xmpp = component({ service: options.service, domain: options.domain, password: options.secret });
+    this.xmpp.reconnect.stop();
+    this.xmpp.on("error", (err: Error & { condition?: string }) => this.onError(err));
+    this.xmpp.on("online", () => {
+      this.attempt = 0;
+      this.log.info({ domain: options.domain, service: options.service }, "online");
+      for (const listener of this.onlineListeners) listener();
+    });
+    this.xmpp.on("offline", () => this.log.info("offline"));
+    this.xmpp.on("disconnect", () => this.scheduleReconnect());
+  }
+
+  onFatal(listener: (err: Error) => void): void {
+    this.fatalListeners.push(listener);
+  }
+
+  /** Called at every (re)connection; keep listeners idempotent. */
+  onOnline(listener: () => void): void {
+    this.onlineListeners.push(listener);
+  }
+
+  get online(): boolean {
+    return this.xmpp.status === "online";
+  }
+
+  /** Connects once; further attempts happen in the background. */
+  start(): void {
+    this.connectOnce();
+  }
+
+  async send(stanza: xml.Element): Promise<void> {
+    if (!this.online) throw new Error("not connected");
+    await this.xmpp.send(stanza);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    try {
+      await this.xmpp.stop();
+    } catch {
+      // Stopping a connection that is already down can fail; the outcome is the same.
+    }
+  }
+
+  private connectOnce(): void {
+    const { service, domain } = this.options;
+    const attempt = async () => {
+      await this.xmpp.connect(service);
+      await this.xmpp.open({ domain });
+    };
+    attempt().catch((err: Error) => {
+      if (this.stopping || this.fatal) return;
+      this.log.debug({ reason: err.message }, "connection attempt failed");
+      // A timed-out open leaves the socket up and no 'disconnect' coming: force it.
+      if (this.xmpp.status !== "disconnect" && this.xmpp.status !== "offline") {
+        this.xmpp.disconnect().catch(() => this.scheduleReconnect());
+      }
+    });
+  }
+
+  private onError(err: Error & { condition?: string }): void {
+    const reason = err.condition ? FATAL_CONDITIONS[err.condition] : undefined;
+    if (reason && !this.fatal) {
+      this.fatal = new Error(`${reason} (stream error: ${err.condition})`);
+      this.stopping = true;
+      clearTimeout(this.timer);
+      this.log.error({ condition: err.condition }, reason);
+      for (const listener of this.fatalListeners) listener(this.fatal);
+      return;
+    }
+    if (this.fatal) return;
+    // Connection-level noise (refused, reset) is expected while the server is away.
+    this.log.warn({ reason: err.message, condition: err.condition }, "connection error");
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopping || this.fatal) return;
+    clearTimeout(this.timer);
+    const delay = Math.min(this.backoff.max, this.backoff.initial * 2 ** this.attempt);
+    this.attempt++;
+    this.log.info({ delay_ms: delay }, "disconnected; reconnecting");
+    this.timer = setTimeout(() => {
+      if (this.stopping || this.xmpp.status !== "disconnect") return;
+      this.connectOnce();
+    }, delay);
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Builds the `<error/>` child of an IQ error reply. Adapters map their domain
+ * errors to a WireError through one table and hand it here; nothing else
+ * writes error XML.
+ *
+ * References: RFC 6120 §8.3 (stanza errors), §8.3.3 (defined conditions).
+ */
+import xml from "@xmpp/xml";
+
+export const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+
+export type ErrorType = "auth" | "cancel" | "continue" | "modify" | "wait";
+
+/** [type, defined condition, application-specific condition element?, text?] */
+export type WireError = readonly [ErrorType, string, xml.Element?, string?];
+
+export function stanzaError([type, condition, appCondition, text]: WireError): xml.Element {
+  return xml(
+    "error",
+    { type },
+    xml(condition, { xmlns: NS_STANZAS }),
+    text ? xml("text", { xmlns: NS_STANZAS }, text) : undefined,
+    appCondition,
+  );
+}
+
+export function isErrorElement(el: unknown): el is xml.Element {
+  return el instanceof xml.Element && el.name === "error";
+}

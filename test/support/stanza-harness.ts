@@ -1,0 +1,77 @@
+/**
+ * Runs the real service (features, router, xmpp.js middleware and iq-callee)
+ * without a server: a test feeds a whole stanza in and gets every stanza the
+ * service sends back, so unit tests assert complete replies.
+ */
+import xml from "@xmpp/xml";
+import parse from "@xmpp/xml/lib/parse.js";
+import { loadConfig, type Config } from "../../component/config/config.js";
+import { silentLogger } from "../../component/log/logger.js";
+import type { Clock } from "../../component/service-context.js";
+import { startService, type RunningService } from "../../component/service.js";
+import { openDatabase } from "../../component/store/database.js";
+
+export interface Harness {
+  service: RunningService;
+  config: Config;
+  clock: Clock & { set(ms: number): void; advance(ms: number): void };
+  /** Sends one stanza in; resolves with what the service sent in reply (or nothing after `wait` ms). */
+  request(stanza: string | xml.Element, wait?: number): Promise<xml.Element | undefined>;
+  /** Every stanza sent so far, including unsolicited ones (notifications). */
+  sent: xml.Element[];
+  stop(): Promise<void>;
+}
+
+export const TEST_CLOCK_START = Date.parse("2026-11-28T10:00:00Z");
+
+export function startHarness(env: Record<string, string> = {}): Harness {
+  const config = loadConfig({
+    env: {
+      XSMTP_SERVICE: "xmpp://127.0.0.1:1",
+      XSMTP_DOMAIN: "xsmtp.example.org",
+      XSMTP_SECRET: "unused",
+      XSMTP_ADMINS: "admin@example.org",
+      ...env,
+    },
+    require: "component",
+  });
+  let now = TEST_CLOCK_START;
+  const clock = { now: () => now, set: (ms: number) => void (now = ms), advance: (ms: number) => void (now += ms) };
+  const service = startService(config, { log: silentLogger(), clock, db: openDatabase(":memory:"), connect: false });
+  const sent: xml.Element[] = [];
+  let waiter: ((el: xml.Element) => void) | undefined;
+  service.connection.xmpp.send = async (el: xml.Element) => {
+    sent.push(el);
+    waiter?.(el);
+  };
+  // The service's own sends (notifications) go through connection.send, which checks it is online.
+  Object.defineProperty(service.connection, "online", { get: () => true });
+
+  return {
+    service,
+    config,
+    clock,
+    sent,
+    request(stanza, wait = 1000) {
+      const el = typeof stanza === "string" ? parse(stanza) : stanza;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          waiter = undefined;
+          resolve(undefined);
+        }, wait);
+        waiter = (reply) => {
+          if (reply.name === "iq" && reply.attrs.id === el.attrs.id) {
+            clearTimeout(timer);
+            waiter = undefined;
+            resolve(reply);
+          }
+        };
+        service.connection.xmpp.emit("element", el);
+      });
+    },
+    async stop() {
+      await service.stop();
+      service.context.db.close();
+    },
+  };
+}

@@ -1,9 +1,22 @@
 /**
- * The features the service is made of, in the order they are wired. Adding a
- * feature is adding its wiring function here.
+ * The features the service is made of, wired in dependency order: each
+ * feature's wiring gets the shared context and what the features before it
+ * export (verification needs the keys; commands need both).
  */
 import { wireBasics } from "./basics/wiring.js";
 import { wireDiscovery } from "./discovery/wiring.js";
+import { wireKeys, type Identities } from "./keys/wiring.js";
 import type { ServiceContext } from "./service-context.js";
+import { wireVerification } from "./verification/wiring.js";
 
-export const features: ((ctx: ServiceContext) => void)[] = [wireDiscovery, wireBasics];
+export interface Features {
+  identities: Identities;
+}
+
+export function wireFeatures(ctx: ServiceContext, options: { masterKey?: Buffer } = {}): Features {
+  wireDiscovery(ctx);
+  wireBasics(ctx);
+  const identities = wireKeys(ctx, options.masterKey);
+  wireVerification(ctx, identities.masterKey);
+  return { identities };
+}

@@ -6,7 +6,7 @@
 import type xml from "@xmpp/xml";
 import type { Config } from "./config/config.js";
 import { DiscoRegistry } from "./discovery/registry.js";
-import { features } from "./features.js";
+import { wireFeatures, type Features } from "./features.js";
 import type { Logger } from "./log/logger.js";
 import { systemClock, type Clock, type ServiceContext } from "./service-context.js";
 import { openDatabase, type Db } from "./store/database.js";
@@ -16,6 +16,7 @@ import { useRouter } from "./xmpp/router-middleware.js";
 
 export interface RunningService {
   context: ServiceContext;
+  features: Features;
   connection: ComponentConnection;
   /** Resolves with the reason when the connection fails for good (wrong secret, conflict). */
   fatal: Promise<Error>;
@@ -29,6 +30,8 @@ export interface ServiceOptions {
   clock?: Clock;
   db?: Db;
   backoff?: { initial: number; max: number };
+  /** Tests pass a master key instead of a key file. */
+  masterKey?: Buffer;
   /** False for unit tests that feed stanzas in without a server. */
   connect?: boolean;
 }
@@ -55,7 +58,7 @@ export function startService(config: Config, options: ServiceOptions): RunningSe
       connection.send(stanza).catch((err: Error) => log.warn({ reason: err.message, to: stanza.attrs.to }, "stanza not sent")),
     onStop: (cleanup) => cleanups.push(cleanup),
   };
-  for (const wire of features) wire(context);
+  const features = wireFeatures(context, { masterKey: options.masterKey });
   useRouter(connection.xmpp, context.router);
 
   const fatal = new Promise<Error>((resolve) => connection.onFatal(resolve));
@@ -69,5 +72,5 @@ export function startService(config: Config, options: ServiceOptions): RunningSe
       for (const cleanup of cleanups) cleanup();
       if (!options.db) db.close();
     })());
-  return { context, connection, fatal, online, stop };
+  return { context, features, connection, fatal, online, stop };
 }

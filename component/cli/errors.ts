@@ -3,6 +3,7 @@
  * code, never a stack trace for a mistake the user can fix.
  */
 import { ConfigError } from "../config/config.js";
+import { MasterKeyError } from "../keys/master-key.js";
 import { SchemaTooNewError } from "../store/migrate.js";
 
 /** An error whose message is meant for the person at the terminal. */
@@ -20,7 +21,7 @@ export function reportAndExit(err: unknown): never {
     process.stderr.write(`xsmtp: ${err.message}\n`);
     process.exit(err.exitCode);
   }
-  if (err instanceof ConfigError || err instanceof SchemaTooNewError) {
+  if (err instanceof ConfigError || err instanceof SchemaTooNewError || err instanceof MasterKeyError) {
     process.stderr.write(`xsmtp: ${err.message}\n`);
     process.exit(2);
   }

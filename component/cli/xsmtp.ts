@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import { XSMTP_VERSION } from "../basics/version.js";
 import { addRunCommand } from "./run-command.js";
+import { addUserCommand } from "./user-command.js";
 import { reportAndExit } from "./errors.js";
 
 const program = new Command()
@@ -16,5 +17,6 @@ const program = new Command()
   .configureHelp({ sortSubcommands: false });
 
 addRunCommand(program);
+addUserCommand(program);
 
 program.parseAsync(process.argv).catch(reportAndExit);

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from "../../component/config/config.js";
 import { silentLogger } from "../../component/log/logger.js";
 import type { Clock } from "../../component/service-context.js";
 import { startService, type RunningService } from "../../component/service.js";
+import { randomBytes } from "node:crypto";
 import { openDatabase } from "../../component/store/database.js";
 
 export interface Harness {
@@ -37,7 +38,7 @@ export function startHarness(env: Record<string, string> = {}): Harness {
   });
   let now = TEST_CLOCK_START;
   const clock = { now: () => now, set: (ms: number) => void (now = ms), advance: (ms: number) => void (now += ms) };
-  const service = startService(config, { log: silentLogger(), clock, db: openDatabase(":memory:"), connect: false });
+  const service = startService(config, { log: silentLogger(), clock, db: openDatabase(":memory:"), masterKey: randomBytes(32), connect: false });
   const sent: xml.Element[] = [];
   let waiter: ((el: xml.Element) => void) | undefined;
   service.connection.xmpp.send = async (el: xml.Element) => {

@@ -1,0 +1,39 @@
+/**
+ * disco#info with node = a bare JID (PROTOCOL.md §7): for an enrolled
+ * identity, the XSMTP feature and a form with its enrollment time and usable
+ * key ids; anything else is item-not-found. Plain data; the disco adapter
+ * renders it.
+ *
+ * References: PROTOCOL.md §7, XEP-0030 §3.2, XEP-0128.
+ */
+import { xep82DateTime } from "../basics/time.js";
+import type { DiscoInfo, NodeInfoProvider } from "../discovery/registry.js";
+import { parseUserJid } from "../xmpp/jid.js";
+import type { IdentityCore } from "./identity-core.js";
+
+export const NS_XSMTP_IDENTITY_FORM = "urn:xmpp:xsmtp:0#identity";
+
+export function identityNodeInfo(identities: IdentityCore): NodeInfoProvider {
+  return (node) => {
+    // Only JID-shaped nodes are ours; other features answer for theirs.
+    if (!node.includes("@") || node.includes("/")) return undefined;
+    const jid = parseUserJid(node);
+    const info = jid ? identities.info(jid) : undefined;
+    if (!info?.ok) return "item-not-found";
+    const answer: DiscoInfo = {
+      identities: [],
+      features: ["urn:xmpp:xsmtp:0"],
+      forms: [
+        {
+          type: "result",
+          formType: NS_XSMTP_IDENTITY_FORM,
+          fields: [
+            { var: "enrolled-since", values: [xep82DateTime(info.value.enrolledAt)] },
+            { var: "keys", values: info.value.keys.filter((k) => k.state === "active").map((k) => k.keyId) },
+          ],
+        },
+      ],
+    };
+    return answer;
+  };
+}

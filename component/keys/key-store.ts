@@ -1,0 +1,56 @@
+/**
+ * Storage of users, keys and addresses: plain functions over better-sqlite3
+ * that take the database first. Statements are prepared once per database.
+ * Secrets pass through here only sealed.
+ */
+import type { AddressRow } from "../../schema/addresses.js";
+import type { KeyRow } from "../../schema/keys.js";
+import type { UserRow } from "../../schema/users.js";
+import type { Db } from "../store/database.js";
+
+const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
+
+function prepare(db: Db) {
+  return {
+    user: db.prepare<[string], UserRow>("SELECT jid, enrolled_at FROM users WHERE jid = ?"),
+    insertUser: db.prepare<[string, number]>("INSERT INTO users (jid, enrolled_at) VALUES (?, ?)"),
+    deleteUser: db.prepare<[string]>("DELETE FROM users WHERE jid = ?"),
+    usersAfter: db.prepare<[string, number], { jid: string }>("SELECT jid FROM users WHERE jid > ? ORDER BY jid LIMIT ?"),
+    key: db.prepare<[string, string], KeyRow>("SELECT * FROM keys WHERE jid = ? AND key_id = ?"),
+    keys: db.prepare<[string], KeyRow>("SELECT * FROM keys WHERE jid = ? ORDER BY created_at, key_id"),
+    insertKey: db.prepare<[string, string, string, Buffer, Buffer, number]>(
+      "INSERT INTO keys (jid, key_id, label, secret_nonce, secret_sealed, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    ),
+    retireKey: db.prepare<[number, string, string]>(
+      "UPDATE keys SET retired_at = ? WHERE jid = ? AND key_id = ? AND retired_at IS NULL AND revoked_at IS NULL",
+    ),
+    revokeKey: db.prepare<[number, string, string]>(
+      "UPDATE keys SET revoked_at = ? WHERE jid = ? AND key_id = ? AND revoked_at IS NULL",
+    ),
+    revokeAll: db.prepare<[number, string]>("UPDATE keys SET revoked_at = ? WHERE jid = ? AND revoked_at IS NULL"),
+    addresses: db.prepare<[string], AddressRow>("SELECT jid, address FROM addresses WHERE jid = ? ORDER BY address"),
+    deleteAddresses: db.prepare<[string]>("DELETE FROM addresses WHERE jid = ?"),
+    insertAddress: db.prepare<[string, string]>("INSERT OR IGNORE INTO addresses (jid, address) VALUES (?, ?)"),
+    isAddress: db.prepare<[string, string], { one: number }>("SELECT 1 AS one FROM addresses WHERE jid = ? AND address = ?"),
+    countUsers: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users"),
+    countKeys: db.prepare<[], { state: string; n: number }>(
+      `SELECT CASE WHEN revoked_at IS NOT NULL THEN 'revoked' WHEN retired_at IS NOT NULL THEN 'retired' ELSE 'active' END AS state,
+              count(*) AS n FROM keys GROUP BY state`,
+    ),
+  };
+}
+
+export function keyStatements(db: Db) {
+  let s = statements.get(db);
+  if (!s) statements.set(db, (s = prepare(db)));
+  return s;
+}
+
+export const findUser = (db: Db, jid: string) => keyStatements(db).user.get(jid);
+export const findKey = (db: Db, jid: string, keyId: string) => keyStatements(db).key.get(jid, keyId);
+export const listKeys = (db: Db, jid: string) => keyStatements(db).keys.all(jid);
+export const listAddresses = (db: Db, jid: string) => keyStatements(db).addresses.all(jid).map((r) => r.address);
+export const isAuthorizedAddress = (db: Db, jid: string, address: string) =>
+  keyStatements(db).isAddress.get(jid, address) !== undefined;
+export const usersAfter = (db: Db, after: string, limit: number) =>
+  keyStatements(db).usersAfter.all(after, limit).map((r) => r.jid);

@@ -1,0 +1,61 @@
+/**
+ * What verification writes: passing verifications per message and verifier
+ * domain (for <seen> and replay detection) and counters by result.
+ */
+import type { Db } from "../store/database.js";
+import type { VerificationResult } from "./outcome.js";
+
+const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
+
+function prepare(db: Db) {
+  return {
+    recordPass: db.prepare<[string, string, string, number, number]>(
+      `INSERT INTO message_seen (jid, message_id, verifier_domain, passes, first_at, last_at) VALUES (?, ?, ?, 1, ?, ?)
+       ON CONFLICT (jid, message_id, verifier_domain) DO UPDATE SET passes = passes + 1, last_at = excluded.last_at`,
+    ),
+    seen: db.prepare<[string, string], { verifications: number; domains: number }>(
+      "SELECT coalesce(sum(passes), 0) AS verifications, count(*) AS domains FROM message_seen WHERE jid = ? AND message_id = ?",
+    ),
+    passedFrom: db.prepare<[string, string, string], { one: number }>(
+      "SELECT 1 AS one FROM message_seen WHERE jid = ? AND message_id = ? AND verifier_domain = ?",
+    ),
+    count: db.prepare<[string, string]>(
+      `INSERT INTO verification_counts (result, reason, n) VALUES (?, ?, 1)
+       ON CONFLICT (result, reason) DO UPDATE SET n = n + 1`,
+    ),
+    counts: db.prepare<[], { result: string; reason: string; n: number }>("SELECT result, reason, n FROM verification_counts"),
+    sweep: db.prepare<[number]>("DELETE FROM message_seen WHERE last_at < ?"),
+  };
+}
+
+function s(db: Db) {
+  let st = statements.get(db);
+  if (!st) statements.set(db, (st = prepare(db)));
+  return st;
+}
+
+/** Records one passing verification and returns the message's totals, this one included. */
+export function recordPass(db: Db, jid: string, messageId: string, verifierDomain: string, at: number) {
+  const st = s(db);
+  return db.transaction(() => {
+    st.recordPass.run(jid, messageId, verifierDomain, at, at);
+    return st.seen.get(jid, messageId)!;
+  })();
+}
+
+/** Whether `verifierDomain` had a passing verification of this message (it may then report delivery). */
+export function hasPassed(db: Db, jid: string, messageId: string, verifierDomain: string): boolean {
+  return s(db).passedFrom.get(jid, messageId, verifierDomain) !== undefined;
+}
+
+export function countResult(db: Db, result: VerificationResult, reason = ""): void {
+  s(db).count.run(result, reason);
+}
+
+export function resultCounts(db: Db): { result: string; reason: string; n: number }[] {
+  return s(db).counts.all();
+}
+
+export function sweepSeen(db: Db, before: number): number {
+  return s(db).sweep.run(before).changes;
+}

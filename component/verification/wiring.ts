@@ -1,0 +1,75 @@
+/**
+ * Wires verification: the verify IQ handler with its rate limit, the key
+ * lookup and the stores, the feature in disco, and the hooks that progress
+ * (§6) plugs into. A database too busy to answer gives `temperror`.
+ *
+ * References: PROTOCOL.md §5, §7.
+ */
+import type { ServiceContext } from "../service-context.js";
+import { isAuthorizedAddress } from "../keys/key-store.js";
+import { domainOf } from "../xmpp/jid.js";
+import type { IqRequest } from "../xmpp/iq-router.js";
+import { KeyLookup } from "./key-lookup.js";
+import type { Verification } from "./outcome.js";
+import { RateLimiter } from "./rate-limiter.js";
+import { NS_XSMTP, parseVerify, renderVerification, verifyRequestError } from "./verify-adapter.js";
+import { verify, type VerifyRequest } from "./verify-core.js";
+import { countResult, recordPass } from "./verification-store.js";
+
+/** What other features may hook into verification (progress publishes events, replay needs recipients). */
+export interface VerificationHooks {
+  recipientDomains(jid: string, messageId: string): string[] | undefined;
+  onVerified(verification: Verification, request: VerifyRequest): void;
+}
+
+/** Until progress is wired: no recipients known, nothing published. */
+export const noVerificationHooks: VerificationHooks = {
+  recipientDomains: () => undefined,
+  onVerified: () => undefined,
+};
+
+export function wireVerification(ctx: ServiceContext, masterKey: Buffer, hooks: VerificationHooks = noVerificationHooks): void {
+  const { router, disco, db, clock, config, log } = ctx;
+  const keys = new KeyLookup(db, masterKey);
+  const limiter = new RateLimiter(config.verifyRate, clock);
+  ctx.onStop(() => keys.clear());
+
+  disco.addFeature(NS_XSMTP);
+  router.get(NS_XSMTP, "verify", ({ from, payload }: IqRequest) => {
+    const parsed = parseVerify(payload);
+    if (typeof parsed === "string") return verifyRequestError(parsed);
+    const verifierDomain = domainOf(from);
+    if (!limiter.take(verifierDomain)) return verifyRequestError("rate-limited");
+
+    const request: VerifyRequest = { ...parsed, verifierDomain };
+    let verification: Verification;
+    try {
+      verification = verify(request, {
+        clock,
+        userDomains: config.userDomains,
+        maxSignatureAgeS: config.maxSignatureAge,
+        findKey: (jid, keyId) => keys.find(jid, keyId),
+        isAuthorizedAddress: (jid, address) => isAuthorizedAddress(db, jid, address),
+        recordPass: (jid, messageId, domain) => recordPass(db, jid, messageId, domain, clock.now()),
+        recipientDomains: (jid, messageId) => hooks.recipientDomains(jid, messageId),
+      });
+    } catch (err) {
+      if (!isBusy(err)) throw err;
+      verification = { result: "temperror", reason: "service-busy" };
+    }
+    try {
+      countResult(db, verification.result, verification.reason);
+      hooks.onVerified(verification, request);
+    } catch (err) {
+      // The answer stands even if bookkeeping could not be written now.
+      log.warn({ reason: (err as Error).message }, "verification bookkeeping failed");
+    }
+    log.debug({ result: verification.result, reason: verification.reason, jid: verification.jid, by: verifierDomain }, "verified");
+    return renderVerification(verification);
+  });
+}
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
+}

@@ -1,0 +1,5 @@
+/** A row of `users` (migrations/001-create-users.sql). */
+export interface UserRow {
+  jid: string;
+  enrolled_at: number;
+}

@@ -1,0 +1,115 @@
+// References: PROTOCOL.md §2 (tags) and §5 group (1) (check order);
+// RFC 6376 §3.5 (DKIM-Signature tags this mirrors), RFC 4648 §4 (base64).
+import { parseTagList, trimFws } from "./tag-list.js";
+
+export interface HashHeader {
+  version: string;
+  algorithm: string;
+  /** The JID exactly as given; comparing it with X-XMPP-Identity is the verifier's job. */
+  jid: string;
+  keyId: string;
+  signedAt: number;
+  expiresAt?: number;
+  service?: string;
+  ip?: string;
+  /** Lower-cased, in signing order, repeats kept (they matter for oversigning). */
+  headerNames: string[];
+  /** bh with folding white space removed. */
+  bodyHash: string;
+  /** b with folding white space removed. */
+  mac: string;
+  /** The header value as received, needed to rebuild the signing input. */
+  raw: string;
+}
+
+export type HashHeaderError =
+  | "malformed-signature"
+  | "unsupported-version"
+  | "unsupported-algorithm"
+  | "missing-header";
+
+export type ParsedHashHeader = { ok: true; header: HashHeader } | { ok: false; reason: HashHeaderError };
+
+export const SUPPORTED_VERSION = "1";
+export const SUPPORTED_ALGORITHM = "hmac-sha256";
+export const REQUIRED_HEADERS = ["from", "date", "message-id", "x-xmpp-identity"] as const;
+
+const REQUIRED_TAGS = ["v", "a", "j", "k", "t", "h", "bh", "b"] as const;
+const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const UNIX_SECONDS = /^[0-9]+$/;
+// RFC 5322 §3.6.8 field-name: printable ASCII except ":".
+const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Parses an X-XMPP-Hash value. Every malformation is reported before a
+ * version or algorithm problem, so that a garbled header of a future version
+ * is still called malformed, as PROTOCOL.md §5 orders the checks.
+ */
+export function parseHashHeader(value: string): ParsedHashHeader {
+  const tags = parseTagList(value);
+  if (!tags) return { ok: false, reason: "malformed-signature" };
+  for (const tag of REQUIRED_TAGS) if (!tags.get(tag)) return { ok: false, reason: "malformed-signature" };
+
+  const keyId = tags.get("k")!;
+  const signedAt = parseSeconds(tags.get("t")!);
+  const x = tags.get("x");
+  const expiresAt = x === undefined ? undefined : parseSeconds(x);
+  const headerNames = parseHeaderNames(tags.get("h")!);
+  const bodyHash = stripFws(tags.get("bh")!);
+  const mac = stripFws(tags.get("b")!);
+  if (
+    !KEY_ID.test(keyId) ||
+    signedAt === null ||
+    expiresAt === null ||
+    (expiresAt !== undefined && expiresAt <= signedAt) ||
+    headerNames === null ||
+    !BASE64.test(bodyHash) ||
+    !BASE64.test(mac)
+  ) {
+    return { ok: false, reason: "malformed-signature" };
+  }
+
+  const version = tags.get("v")!;
+  const algorithm = tags.get("a")!;
+  if (version !== SUPPORTED_VERSION) return { ok: false, reason: "unsupported-version" };
+  if (algorithm !== SUPPORTED_ALGORITHM) return { ok: false, reason: "unsupported-algorithm" };
+  for (const name of REQUIRED_HEADERS) {
+    if (!headerNames.includes(name)) return { ok: false, reason: "missing-header" };
+  }
+
+  const header: HashHeader = {
+    version,
+    algorithm,
+    jid: tags.get("j")!,
+    keyId,
+    signedAt,
+    headerNames,
+    bodyHash,
+    mac,
+    raw: value,
+  };
+  if (expiresAt !== undefined) header.expiresAt = expiresAt;
+  const service = tags.get("s");
+  if (service !== undefined) header.service = service;
+  const ip = tags.get("ip");
+  if (ip !== undefined) header.ip = ip;
+  return { ok: true, header };
+}
+
+function parseSeconds(text: string): number | null {
+  if (!UNIX_SECONDS.test(text)) return null;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** RFC 6376 §3.5 h=: names separated by ":" with optional FWS around each. */
+function parseHeaderNames(text: string): string[] | null {
+  const names = text.split(":").map((n) => trimFws(n).toLowerCase());
+  return names.every((n) => FIELD_NAME.test(n)) ? names : null;
+}
+
+/** Base64 tag values may be folded anywhere (RFC 6376 §3.5, b= and bh=). */
+function stripFws(text: string): string {
+  return text.replace(/[ \t\r\n]+/g, "");
+}

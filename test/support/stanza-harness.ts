@@ -14,6 +14,7 @@ import { openDatabase } from "../../component/store/database.js";
 
 export interface Harness {
   service: RunningService;
+  masterKey: Buffer;
   config: Config;
   clock: Clock & { set(ms: number): void; advance(ms: number): void };
   /** Sends one stanza in; resolves with what the service sent in reply (or nothing after `wait` ms). */
@@ -38,7 +39,8 @@ export function startHarness(env: Record<string, string> = {}): Harness {
   });
   let now = TEST_CLOCK_START;
   const clock = { now: () => now, set: (ms: number) => void (now = ms), advance: (ms: number) => void (now += ms) };
-  const service = startService(config, { log: silentLogger(), clock, db: openDatabase(":memory:"), masterKey: randomBytes(32), connect: false });
+  const masterKey = randomBytes(32);
+  const service = startService(config, { log: silentLogger(), clock, db: openDatabase(":memory:"), masterKey, connect: false });
   const sent: xml.Element[] = [];
   let waiter: ((el: xml.Element) => void) | undefined;
   service.connection.xmpp.send = async (el: xml.Element) => {
@@ -50,6 +52,7 @@ export function startHarness(env: Record<string, string> = {}): Harness {
 
   return {
     service,
+    masterKey,
     config,
     clock,
     sent,

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { canonicalBody, createBodyHasher } from "../../component/signature/index.js";
+import { prng } from "./signature-prng.js";
 
 const EMPTY_HASH = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
 
@@ -21,16 +22,6 @@ function streamed(body: Buffer, cuts: number[]): string {
     start = cut;
   }
   return hasher.digest();
-}
-
-/** Deterministic PRNG (mulberry32), so a failure can be replayed. */
-export function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TRICKY = [

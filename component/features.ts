@@ -4,6 +4,7 @@
  * export (verification needs the keys; commands need both).
  */
 import { wireBasics } from "./basics/wiring.js";
+import { wireCommands } from "./commands/wiring.js";
 import { wireDiscovery } from "./discovery/wiring.js";
 import { wireKeys, type Identities } from "./keys/wiring.js";
 import type { ServiceContext } from "./service-context.js";
@@ -18,5 +19,6 @@ export function wireFeatures(ctx: ServiceContext, options: { masterKey?: Buffer 
   wireBasics(ctx);
   const identities = wireKeys(ctx, options.masterKey);
   wireVerification(ctx, identities.masterKey);
+  wireCommands(ctx, identities.core);
   return { identities };
 }

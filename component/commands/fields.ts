@@ -1,0 +1,84 @@
+/**
+ * The fields and checks the identity commands share: the `jid` field
+ * (editable for admins, fixed to the actor's own bare JID for everyone
+ * else), the key label, the key choice built from the user's keys, and the
+ * checks that turn IdentityCore's domain errors into field problems.
+ *
+ * References: XEP-0004 §3.3 (jid-single, list-single, fixed), PROTOCOL.md §8.
+ */
+import { xep82DateTime } from "../basics/time.js";
+import type { FormField } from "../forms/data-form.js";
+import type { IdentityCore, KeyInfo } from "../keys/identity-core.js";
+import { identityErrorText } from "../keys/identity-errors.js";
+import type { Actor, Completed } from "./command-types.js";
+import type { Invalid, WizardContext, WizardStage } from "./wizard.js";
+
+/** A non-admin's `jid` is fixed to itself: PROTOCOL.md §8, "for itself only". */
+export function jidField(actor: Actor): FormField {
+  if (!actor.admin) return { var: "jid", type: "fixed", label: "JID", values: [actor.jid] };
+  return { var: "jid", type: "jid-single", label: "JID", desc: "The user's bare JID, e.g. alice@example.org", required: true };
+}
+
+export const labelField: FormField = {
+  var: "label",
+  type: "text-single",
+  label: "Key label",
+  desc: "A name for the key, e.g. the device or gateway that will sign with it",
+};
+
+export const jidOf = (ctx: WizardContext): string => ctx.values.jid?.[0] ?? "";
+export const one = (ctx: WizardContext, name: string): string => ctx.values[name]?.[0] ?? "";
+
+/** The JID is one this service speaks for (any user, enrolled or not). */
+export function serviceable(core: IdentityCore) {
+  return (ctx: WizardContext): Invalid | undefined => {
+    const checked = core.checkJid(jidOf(ctx));
+    return checked.ok ? undefined : { field: "jid", problem: `${jidOf(ctx)} ${identityErrorText[checked.error]}` };
+  };
+}
+
+/** The JID is enrolled here. */
+export function enrolled(core: IdentityCore) {
+  return (ctx: WizardContext): Invalid | undefined => {
+    const info = core.info(jidOf(ctx));
+    return info.ok ? undefined : { field: "jid", problem: `${jidOf(ctx)} ${identityErrorText[info.error]}` };
+  };
+}
+
+/** A first stage that only asks whose keys: skipped for users, whose JID is fixed. */
+export function whoseStage(core: IdentityCore): WizardStage {
+  return { fields: (ctx) => [jidField(ctx.actor)], check: enrolled(core) };
+}
+
+/** A later stage's own `jid`: shown, but no longer editable. */
+export const chosenJid = (ctx: WizardContext): FormField => ({ var: "jid", type: "fixed", label: "JID", values: [jidOf(ctx)] });
+
+/**
+ * A list-single of the user's keys that `usable` keeps, with `all` for
+ * revoke-key; a Completed with an error note when there is nothing to choose.
+ */
+export function keyChoice(
+  core: IdentityCore,
+  ctx: WizardContext,
+  opts: { usable: (k: KeyInfo) => boolean; all?: boolean; none: string },
+): FormField | Completed {
+  const info = core.info(jidOf(ctx));
+  const keys = info.ok ? info.value.keys.filter(opts.usable) : [];
+  if (keys.length === 0) return { status: "completed", note: { type: "error", text: `${jidOf(ctx)} ${opts.none}` } };
+  const options = keys.map((k) => ({ label: keyLine(k), value: k.keyId }));
+  if (opts.all) options.push({ label: "all keys", value: "all" });
+  return {
+    var: "key-id",
+    type: "list-single",
+    label: "Key",
+    required: true,
+    options,
+    // Offer the only candidate, but never "all" by default.
+    values: !opts.all && keys.length === 1 ? [keys[0]!.keyId] : undefined,
+  };
+}
+
+/** One line a key: id, label, state, created (PROTOCOL.md §8 user-info). */
+export function keyLine(k: KeyInfo): string {
+  return `${k.keyId}, ${k.label || "(no label)"}, ${k.state}, ${xep82DateTime(k.createdAt)}`;
+}

@@ -1,0 +1,95 @@
+/**
+ * enroll, add-key, rotate-key and revoke-key (PROTOCOL.md §8): the same
+ * IdentityCore operations as `xsmtp user`, behind forms. A new secret goes
+ * into the one result form of the command that created it, as text-single
+ * (clients hide text-private values, and the point is to show it); the
+ * session keeps nothing of it.
+ *
+ * References: XEP-0050 §4.4 (result forms), XEP-0004 §3.1 (type result), PROTOCOL.md §8.
+ */
+import type { DataForm } from "../forms/data-form.js";
+import type { IdentityCore, IssuedKey, Outcome } from "../keys/identity-core.js";
+import type { Completed } from "./command-types.js";
+import { nodeOf } from "./command-types.js";
+import { chosenJid, jidField, jidOf, keyChoice, labelField, one, serviceable, whoseStage } from "./fields.js";
+import { identityFailure } from "./identity-failure.js";
+import { wizard, type Invalid } from "./wizard.js";
+
+const SHOWN_ONCE = "Copy the secret into the signer's configuration now: it is not shown again.";
+
+function issued(name: string, jid: string, outcome: Outcome<IssuedKey>, what: string): Completed | Invalid {
+  if (!outcome.ok) return identityFailure(jid, outcome.error);
+  const key = outcome.value;
+  const form: DataForm = {
+    type: "result",
+    formType: nodeOf(name),
+    fields: [
+      { var: "jid", type: "jid-single", label: "JID", values: [key.jid] },
+      { var: "key-id", type: "text-single", label: "Key id", values: [key.keyId] },
+      { var: "secret", type: "text-single", label: "Secret (shown once)", values: [key.secret] },
+    ],
+  };
+  return { status: "completed", form, note: { type: "info", text: `${what} ${key.jid}: key ${key.keyId}. ${SHOWN_ONCE}` } };
+}
+
+export function keyCommands(core: IdentityCore) {
+  const enroll = wizard({
+    name: "enroll",
+    title: "Enroll a user",
+    instructions: "Enrolls the JID and creates its first signing key.",
+    selfService: true,
+    stages: [{ fields: (ctx) => [jidField(ctx.actor), labelField], check: serviceable(core) }],
+    finish: (ctx) => issued("enroll", jidOf(ctx), core.enroll(jidOf(ctx), one(ctx, "label")), "Enrolled"),
+  });
+
+  const addKey = wizard({
+    name: "add-key",
+    title: "Add a signing key",
+    instructions: "Creates another key for an enrolled user, e.g. for another device.",
+    selfService: true,
+    stages: [{ fields: (ctx) => [jidField(ctx.actor), labelField], check: serviceable(core) }],
+    finish: (ctx) => issued("add-key", jidOf(ctx), core.addKey(jidOf(ctx), one(ctx, "label")), "New key for"),
+  });
+
+  const rotateKey = wizard({
+    name: "rotate-key",
+    title: "Rotate a signing key",
+    instructions: "Creates a new key with the old key's label; the old key is retired now (mail it signed before still verifies).",
+    selfService: true,
+    stages: [
+      whoseStage(core),
+      {
+        fields: (ctx) => {
+          const key = keyChoice(core, ctx, { usable: (k) => k.state === "active", none: "has no active key to rotate (use add-key)" });
+          return "status" in key ? key : [chosenJid(ctx), key];
+        },
+      },
+    ],
+    finish: (ctx) => issued("rotate-key", jidOf(ctx), core.rotateKey(jidOf(ctx), one(ctx, "key-id")), "Rotated a key of"),
+  });
+
+  const revokeKey = wizard({
+    name: "revoke-key",
+    title: "Revoke a signing key",
+    instructions: "Revokes a key, or all keys: nothing signed with it verifies any more.",
+    selfService: true,
+    stages: [
+      whoseStage(core),
+      {
+        fields: (ctx) => {
+          const key = keyChoice(core, ctx, { usable: (k) => k.state !== "revoked", all: true, none: "has no key left to revoke" });
+          return "status" in key ? key : [chosenJid(ctx), key];
+        },
+      },
+    ],
+    finish: (ctx) => {
+      const outcome = core.revokeKey(jidOf(ctx), one(ctx, "key-id"));
+      if (!outcome.ok) return identityFailure(jidOf(ctx), outcome.error);
+      const { revoked } = outcome.value;
+      const text = revoked.length ? `Revoked ${revoked.join(", ")} of ${jidOf(ctx)}.` : `Nothing revoked: already revoked.`;
+      return { status: "completed", note: { type: "info", text } };
+    },
+  });
+
+  return [enroll, addKey, rotateKey, revokeKey];
+}

@@ -1,0 +1,99 @@
+/**
+ * user-info, set-addresses and unenroll (PROTOCOL.md §8). user-info is
+ * self-service; changing which From addresses a user may send as, and
+ * removing a user, are for admins only.
+ *
+ * References: XEP-0050 §4.4, XEP-0004 §3.3 (text-multi), XEP-0082 (times), PROTOCOL.md §8.
+ */
+import { xep82DateTime } from "../basics/time.js";
+import type { FormField } from "../forms/data-form.js";
+import { isAddrSpec, type IdentityCore } from "../keys/identity-core.js";
+import { nodeOf } from "./command-types.js";
+import { chosenJid, enrolled, jidField, jidOf, keyLine, whoseStage } from "./fields.js";
+import { identityFailure } from "./identity-failure.js";
+import { wizard, type WizardContext } from "./wizard.js";
+
+export function userCommands(core: IdentityCore) {
+  const userInfo = wizard({
+    name: "user-info",
+    title: "Show a user",
+    instructions: "Shows a user's enrollment, From addresses and keys (never secrets).",
+    selfService: true,
+    stages: [{ fields: (ctx) => [jidField(ctx.actor)], check: enrolled(core) }],
+    finish: (ctx) => {
+      const info = core.info(jidOf(ctx));
+      if (!info.ok) return identityFailure(jidOf(ctx), info.error);
+      const { jid, enrolledAt, addresses, keys } = info.value;
+      return {
+        status: "completed",
+        note: { type: "info", text: `${jid} has ${keys.length} key(s).` },
+        form: {
+          type: "result",
+          formType: nodeOf("user-info"),
+          fields: [
+            { var: "jid", type: "jid-single", label: "JID", values: [jid] },
+            { var: "enrolled-since", type: "text-single", label: "Enrolled since", values: [xep82DateTime(enrolledAt)] },
+            { var: "addresses", type: "text-multi", label: "From addresses", values: addresses },
+            { var: "keys", type: "text-multi", label: "Keys (id, label, state, created)", values: keys.map(keyLine) },
+          ],
+        },
+      };
+    },
+  });
+
+  const addressesField = (ctx: WizardContext): FormField => {
+    const info = core.info(jidOf(ctx));
+    return {
+      var: "addresses",
+      type: "text-multi",
+      label: "From addresses",
+      desc: "One email address a line; the JID's own address always stays.",
+      values: info.ok ? info.value.addresses : [],
+    };
+  };
+
+  const setAddresses = wizard({
+    name: "set-addresses",
+    title: "Set a user's From addresses",
+    instructions: "Replaces the email addresses the user may send as.",
+    selfService: false,
+    stages: [
+      whoseStage(core),
+      {
+        fields: (ctx) => [chosenJid(ctx), addressesField(ctx)],
+        check: (ctx) => {
+          const bad = (ctx.values.addresses ?? []).find((a) => !isAddrSpec(a));
+          return bad === undefined ? undefined : { field: "addresses", problem: `"${bad}" is not a plain email address (user@domain)` };
+        },
+      },
+    ],
+    finish: (ctx) => {
+      const outcome = core.setAddresses(jidOf(ctx), ctx.values.addresses ?? []);
+      if (!outcome.ok) return identityFailure(jidOf(ctx), outcome.error);
+      return {
+        status: "completed",
+        note: { type: "info", text: `${jidOf(ctx)} may now send as ${outcome.value.addresses.join(", ")}.` },
+        form: {
+          type: "result",
+          formType: nodeOf("set-addresses"),
+          fields: [{ var: "addresses", type: "text-multi", label: "From addresses", values: outcome.value.addresses }],
+        },
+      };
+    },
+  });
+
+  const unenroll = wizard({
+    name: "unenroll",
+    title: "Unenroll a user",
+    instructions: "Deletes the user's keys and addresses: nothing it signed verifies any more.",
+    selfService: false,
+    stages: [{ fields: (ctx) => [jidField(ctx.actor)], check: enrolled(core) }],
+    finish: (ctx) => {
+      const outcome = core.unenroll(jidOf(ctx));
+      if (!outcome.ok) return identityFailure(jidOf(ctx), outcome.error);
+      return { status: "completed", note: { type: "info", text: `Unenrolled ${outcome.value.jid}.` } };
+    },
+  });
+
+  return [userInfo, setAddresses, unenroll];
+}

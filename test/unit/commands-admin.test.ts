@@ -121,7 +121,7 @@ describe("ad-hoc commands as an admin (whole stanzas)", () => {
          <x xmlns='jabber:x:data' type='form'>${title}${formType("rotate-key")}${chosen}
            <field var='key-id' type='list-single' label='Key'><required/>${keys.map(option).join("")}</field></x>`)),
     );
-    const old = keys[0]!;
+    const old = keys.find((k) => k.label === "laptop")!;
     const done = await command(h, ADMIN, "rotate-key", { sessionid: first.sessionid, action: "complete", fields: { "key-id": old.keyId } });
     const [keyId] = fieldValues(done.reply, "key-id");
     const [secret] = fieldValues(done.reply, "secret");

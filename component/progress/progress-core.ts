@@ -8,9 +8,9 @@
  * References: PROTOCOL.md §6; XEP-0060 §6.1 (subscribe), §6.2 (unsubscribe), §6.5 (retrieve), §7.1 (publish).
  */
 import type { Clock } from "../service-context.js";
+import { draftToEvent } from "./draft-to-event.js";
 import {
-  OWNER_STAGES, STAGES, VERIFIER_STAGES, itemId, itemSeq,
-  type ProgressEvent, type ProgressItem, type PublishDraft, type Stage,
+  OWNER_STAGES, VERIFIER_STAGES, itemId, itemSeq, type ProgressEvent, type ProgressItem, type PublishDraft,
 } from "./progress-event.js";
 import type { ProgressStorage, StoredNode } from "./progress-storage.js";
 
@@ -39,8 +39,6 @@ export interface ProgressDeps {
 }
 
 export const MAX_ITEMS = 100;
-export const MAX_RECIPIENT_DOMAINS = 100;
-const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 export class ProgressCore {
   readonly maxItems: number;
@@ -86,7 +84,7 @@ export class ProgressCore {
     if (!node && !this.deps.isEnrolled(actor.jid)) return "item-not-found";
     const owns = !node || node.owner === actor.jid || this.isAdmin(actor);
     if (!owns && !this.deps.hasPassed(node!.owner, messageId, actor.domain)) return "forbidden";
-    const event = this.validate(draft, actor.domain);
+    const event = draftToEvent(draft, this.deps.clock.now(), actor.domain);
     if (typeof event === "string") return event;
     if (!(owns ? OWNER_STAGES : VERIFIER_STAGES).has(event.stage)) return "forbidden";
     return this.append(messageId, actor.jid, event, node ? undefined : actor.jid);
@@ -147,21 +145,5 @@ export class ProgressCore {
 
   private isAdmin(actor: Actor): boolean {
     return this.deps.admins.includes(actor.jid);
-  }
-
-  /** A client's draft as an event: `at` and `by` are the service's to set; recipients only on submitted. */
-  private validate(draft: PublishDraft | "invalid-payload", by: string): ProgressEvent | "invalid-payload" {
-    if (draft === "invalid-payload" || !STAGES.includes(draft.stage as Stage)) return "invalid-payload";
-    const stage = draft.stage as Stage;
-    const event: ProgressEvent = { stage, at: this.deps.clock.now(), by, recipientDomains: [] };
-    if (stage !== "submitted") return event;
-    if (draft.recipients !== undefined) {
-      if (!/^\d{1,9}$/.test(draft.recipients)) return "invalid-payload";
-      event.recipients = Number(draft.recipients);
-    }
-    const domains = [...new Set(draft.recipientDomains.map((d) => d.trim().toLowerCase()))];
-    if (domains.length > MAX_RECIPIENT_DOMAINS || !domains.every((d) => DOMAIN.test(d))) return "invalid-payload";
-    event.recipientDomains = domains;
-    return event;
   }
 }

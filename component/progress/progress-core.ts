@@ -34,8 +34,6 @@ export interface ProgressDeps {
   broadcast(messageId: string, item: ProgressItem, subscribers: string[]): void;
   retentionMs: number;
   maxItems?: number;
-  /** Rejected items per node per hour; more are counted, not published. */
-  rejectedPerHour?: number;
 }
 
 export const MAX_ITEMS = 100;

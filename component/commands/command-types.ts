@@ -7,6 +7,7 @@
  * References: XEP-0050 §3.4 (status, actions), §4.3 (notes), §4.6 (errors).
  */
 import type { DataForm, FormValues } from "../forms/data-form.js";
+import type { Clock } from "../service-context.js";
 
 /** Who runs a command, decided from the bare JID alone (PROTOCOL.md §10). */
 export interface Actor {
@@ -74,6 +75,27 @@ export interface CommandReply {
   actions?: StageActions;
   note?: Note;
   form?: DataForm;
+}
+
+export interface CommandRequest {
+  /** Full JID of the requester; a session belongs to exactly this JID. */
+  from: string;
+  node: string;
+  /** The raw `action` attribute; undefined means execute. */
+  action?: string;
+  sessionId?: string;
+  form: FormValues | null;
+}
+
+export interface SessionLimits {
+  clock: Clock;
+  timeoutS: number;
+  /** Live sessions in all; past it new sessions are refused. */
+  maxSessions?: number;
+  /** Live sessions of one bare JID; past it its oldest is dropped. */
+  maxPerActor?: number;
+  /** Session ids; random by default, injectable for tests. */
+  newId?: () => string;
 }
 
 export const NODE_PREFIX = "urn:xmpp:xsmtp:0#";

@@ -10,32 +10,9 @@
  * §4.6 (bad-sessionid, session-expired, bad-action, malformed-action).
  */
 import { randomBytes } from "node:crypto";
-import type { FormValues } from "../forms/data-form.js";
-import type { Clock } from "../service-context.js";
-import type { Actor, CommandDef, CommandError, CommandReply, StageAction, StageActions, Step } from "./command-types.js";
+import type { Actor, CommandDef, CommandError, CommandReply, CommandRequest, SessionLimits, StageAction, StageActions, Step } from "./command-types.js";
 import { nodeOf } from "./command-types.js";
 import type { Permissions } from "./permissions.js";
-
-export interface CommandRequest {
-  /** Full JID of the requester; a session belongs to exactly this JID. */
-  from: string;
-  node: string;
-  /** The raw `action` attribute; undefined means execute. */
-  action?: string;
-  sessionId?: string;
-  form: FormValues | null;
-}
-
-export interface SessionLimits {
-  clock: Clock;
-  timeoutS: number;
-  /** Live sessions in all; past it new sessions are refused. */
-  maxSessions?: number;
-  /** Live sessions of one bare JID; past it its oldest is dropped. */
-  maxPerActor?: number;
-  /** Session ids; random by default, injectable for tests. */
-  newId?: () => string;
-}
 
 interface Session {
   id: string;

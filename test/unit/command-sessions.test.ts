@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { CommandDef, CommandReply, Step } from "../../component/commands/command-types.js";
 import { permissions } from "../../component/commands/permissions.js";
-import { CommandSessions, type CommandRequest } from "../../component/commands/session-core.js";
+import type { CommandRequest } from "../../component/commands/command-types.js";
+import { CommandSessions } from "../../component/commands/session-core.js";
 
 // A three-stage command: stage 0 → next → stage 1 → next → stage 2 → complete.
 const stages: CommandDef<number> = {

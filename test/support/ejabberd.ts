@@ -121,7 +121,10 @@ export async function startEjabberd(options: EjabberdOptions): Promise<EjabberdI
 
   async function launch(ports: Ports): Promise<"up" | "port-taken"> {
     const logOffset = readLog().length;
-    forget = onTestProcessExit(hardKill);
+    forget = onTestProcessExit(() => {
+      hardKill();
+      rmSync(dir, { recursive: true, force: true });
+    });
     await ctl("start"); // detaches at once
     const listening = (module: string, port: number): boolean =>
       readLog().slice(logOffset).includes(`Start accepting TCP connections at 127.0.0.1:${port} for ${module}`);

@@ -111,8 +111,16 @@ export async function startProsody(options: ProsodyOptions): Promise<ProsodyInst
     child = proc;
     proc.stdout?.on("data", (d) => (output += d));
     proc.stderr?.on("data", (d) => (output += d));
+    // A test that forgets stop() must not keep the test process alive: the
+    // exit hook below kills Prosody and removes its dir instead.
+    proc.unref();
+    (proc.stdout as unknown as { unref?(): void } | null)?.unref?.();
+    (proc.stderr as unknown as { unref?(): void } | null)?.unref?.();
     forget();
-    forget = onTestProcessExit(() => killGroup(proc.pid, "SIGKILL"));
+    forget = onTestProcessExit(() => {
+      killGroup(proc.pid, "SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    });
 
     // Prosody keeps running when a port is taken (it only logs an error), and a
     // taken port would accept our probe: trust the log, then probe the ports.

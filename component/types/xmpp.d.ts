@@ -77,6 +77,10 @@ declare module "@xmpp/component" {
     reconnect: EventEmitter & { stop(): void; start(): void; delay: number };
     middleware: { use(fn: Middleware): void; filter(fn: Middleware): void };
     iqCaller: { request(element: xml.Element, timeout?: number): Promise<xml.Element> };
+    iqCallee: {
+      get(ns: string, name: string, handler: (ctx: MiddlewareContext) => unknown): void;
+      set(ns: string, name: string, handler: (ctx: MiddlewareContext) => unknown): void;
+    };
   }
   export function component(options: { service: string; domain: string; password: string }): Component;
   export const xml: typeof import("@xmpp/xml");

@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { XSMTP_VERSION } from "../basics/version.js";
 import { addRunCommand } from "./run-command.js";
 import { addUserCommand } from "./user-command.js";
+import { addSignCommand } from "./sign-command.js";
 import { reportAndExit } from "./errors.js";
 
 const program = new Command()
@@ -18,5 +19,6 @@ const program = new Command()
 
 addRunCommand(program);
 addUserCommand(program);
+addSignCommand(program);
 
 program.parseAsync(process.argv).catch(reportAndExit);

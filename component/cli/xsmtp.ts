@@ -8,6 +8,7 @@ import { XSMTP_VERSION } from "../basics/version.js";
 import { addRunCommand } from "./run-command.js";
 import { addUserCommand } from "./user-command.js";
 import { addSignCommand } from "./sign-command.js";
+import { addVerifyCommand } from "./verify-command.js";
 import { reportAndExit } from "./errors.js";
 
 const program = new Command()
@@ -20,5 +21,6 @@ const program = new Command()
 addRunCommand(program);
 addUserCommand(program);
 addSignCommand(program);
+addVerifyCommand(program);
 
 program.parseAsync(process.argv).catch(reportAndExit);

@@ -63,3 +63,10 @@ export async function spoolBody(body: AsyncIterable<Buffer>, threshold = SPOOL_T
 async function* fromMemory(chunks: Buffer[]): AsyncGenerator<Buffer> {
   yield* chunks;
 }
+
+/** The body hash alone, when the body need not be written out again. */
+export async function hashBody(body: AsyncIterable<Buffer>): Promise<string> {
+  const hasher = createBodyHasher();
+  for await (const chunk of body) hasher.update(chunk);
+  return hasher.digest();
+}

@@ -9,6 +9,7 @@ import { addRunCommand } from "./run-command.js";
 import { addUserCommand } from "./user-command.js";
 import { addSignCommand } from "./sign-command.js";
 import { addVerifyCommand } from "./verify-command.js";
+import { addSendmailCommand, sendmailMain } from "./sendmail-command.js";
 import { reportAndExit } from "./errors.js";
 
 const program = new Command()
@@ -22,5 +23,8 @@ addRunCommand(program);
 addUserCommand(program);
 addSignCommand(program);
 addVerifyCommand(program);
+addSendmailCommand(program);
 
-program.parseAsync(process.argv).catch(reportAndExit);
+// sendmail's options are not ours to parse: they go to the real sendmail as given.
+if (process.argv[2] === "sendmail") await sendmailMain(process.argv.slice(3));
+else program.parseAsync(process.argv).catch(reportAndExit);

@@ -14,7 +14,7 @@ import { domainOf } from "../xmpp/jid.js";
 import { newMessageId, rfc5322Date } from "./added-fields.js";
 import { spoolBody } from "./body-spool.js";
 import { countFields, defaultHeaderNames, withIdentityOversigned } from "./default-headers.js";
-import { readHeaderBlock } from "./header-block.js";
+import { readHeaderBlock, type MessageStream } from "./header-block.js";
 import { removeFields } from "./remove-fields.js";
 import { foldTagList, signFields } from "./sign-fields.js";
 import { writeAll } from "./write-out.js";
@@ -42,9 +42,16 @@ export interface SignedSummary {
   fields: HeaderField[];
 }
 
-export async function signStream(input: Readable | AsyncIterable<Buffer>, output: Writable, options: SignerOptions, end = false): Promise<SignedSummary> {
+export interface PreparedSignature extends SignedSummary {
+  /** The lines that go on top (X-XMPP-Hash first), in the message's line ending. */
+  top: Buffer;
+  /** The original header block, less any old X-XMPP-Identity and X-XMPP-Hash fields. */
+  head: Buffer;
+}
+
+/** Signs a message whose header block was read and whose body was hashed; writes nothing. */
+export function prepareSignature(message: MessageStream, bodyHash: string, options: SignerOptions): PreparedSignature {
   const ms = (options.now ?? Date.now)();
-  const message = await readHeaderBlock(input);
   const eol = message.split.lineEnding;
   const original = message.split.fields;
   if (countFields(original, "from") === 0) throw new UnsignableMessageError("the message has no From field; refusing to sign it");
@@ -68,27 +75,33 @@ export async function signStream(input: Readable | AsyncIterable<Buffer>, output
     notes.push("added a Message-ID field (the message had none)");
   }
   const fields = [...added, ...kept];
-  const headerNames = options.headerNames ? withIdentityOversigned(options.headerNames, fields) : defaultHeaderNames(fields);
+  const signedAt = Math.floor(ms / 1000);
+  const value = signFields({
+    fields,
+    bodyHash,
+    jid: options.jid,
+    keyId: options.keyId,
+    secret: options.secret,
+    headerNames: options.headerNames ? withIdentityOversigned(options.headerNames, fields) : defaultHeaderNames(fields),
+    signedAt,
+    expiresAt: options.expireAfter === undefined ? undefined : signedAt + options.expireAfter,
+    service: options.service,
+    ip: options.ip,
+  });
+  const lines = [`${HASH_FIELD_NAME}: ${foldTagList(value, eol)}`, ...added.map((f) => `${f.name}:${f.value}`)];
+  return { top: Buffer.from(lines.join(eol) + eol, "utf8"), head, notes, fields: [{ name: HASH_FIELD_NAME, value: ` ${value}` }, ...fields] };
+}
 
+/** Reads, signs and writes a message; the body is spooled meanwhile (body-spool.ts). */
+export async function signStream(input: Readable | AsyncIterable<Buffer>, output: Writable, options: SignerOptions, end = false): Promise<SignedSummary> {
+  const message = await readHeaderBlock(input);
+  if (countFields(message.split.fields, "from") === 0) throw new UnsignableMessageError("the message has no From field; refusing to sign it");
   const body = await spoolBody(message.body);
   try {
-    const signedAt = Math.floor(ms / 1000);
-    const value = signFields({
-      fields,
-      bodyHash: body.bodyHash,
-      jid: options.jid,
-      keyId: options.keyId,
-      secret: options.secret,
-      headerNames,
-      signedAt,
-      expiresAt: options.expireAfter === undefined ? undefined : signedAt + options.expireAfter,
-      service: options.service,
-      ip: options.ip,
-    });
-    const top = [`${HASH_FIELD_NAME}: ${foldTagList(value, eol)}`, ...added.map((f) => `${f.name}:${f.value}`)];
-    await writeAll(output, [Buffer.from(top.join(eol) + eol, "utf8"), head], false);
+    const signed = prepareSignature(message, body.bodyHash, options);
+    await writeAll(output, [signed.top, signed.head], false);
     await writeAll(output, body.replay(), end);
-    return { notes, fields: [{ name: HASH_FIELD_NAME, value: ` ${value}` }, ...fields] };
+    return { notes: signed.notes, fields: signed.fields };
   } finally {
     await body.dispose();
   }

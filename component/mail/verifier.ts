@@ -20,6 +20,8 @@ export interface VerifierOptions {
   session: SessionOptions | { missing: string };
   /** A stage to publish after a pass (PROTOCOL.md §6: a verifier with a pass may publish these). */
   reportStage?: "delivered" | "read";
+  /** Opens the session; tests pass one that talks to an in-process service. */
+  connect?: (options: SessionOptions) => Promise<XmppSession>;
   /** Where warnings go (publishing failures, connection problems); never secrets. */
   warn(message: string): void;
 }
@@ -75,7 +77,7 @@ export class Verifier {
   private session(): Promise<XmppSession> {
     const settings = this.options.session;
     // A failed login is remembered: the rest of a batch is temperror at once, not one timeout each.
-    this.#session ??= "missing" in settings ? Promise.reject(new Error(settings.missing)) : openSession(settings);
+    this.#session ??= "missing" in settings ? Promise.reject(new Error(settings.missing)) : (this.options.connect ?? openSession)(settings);
     return this.#session;
   }
 }

@@ -1,22 +1,27 @@
 /**
  * The features the service is made of, wired in dependency order: each
  * feature's wiring gets the shared context and what the features before it
- * export (verification needs the keys; commands need both).
+ * export (verification needs the keys and progress's hooks; commands need
+ * them all).
  */
 import { wireBasics } from "./basics/wiring.js";
 import { wireDiscovery } from "./discovery/wiring.js";
 import { wireKeys, type Identities } from "./keys/wiring.js";
+import { wireProgress, type Progress } from "./progress/wiring.js";
 import type { ServiceContext } from "./service-context.js";
 import { wireVerification } from "./verification/wiring.js";
 
 export interface Features {
   identities: Identities;
+  progress: Progress;
 }
 
 export function wireFeatures(ctx: ServiceContext, options: { masterKey?: Buffer } = {}): Features {
   wireDiscovery(ctx);
   wireBasics(ctx);
   const identities = wireKeys(ctx, options.masterKey);
-  wireVerification(ctx, identities.masterKey);
-  return { identities };
+  // Progress first: verification publishes to it and asks it for recipient domains.
+  const progress = wireProgress(ctx);
+  wireVerification(ctx, identities.masterKey, progress.hooks);
+  return { identities, progress };
 }

@@ -1,0 +1,66 @@
+/**
+ * Progress events and items as plain data (PROTOCOL.md §6), before any XML
+ * and any SQL: what the core works with and what the adapter renders.
+ */
+
+export type Stage = "submitted" | "relayed" | "verified" | "rejected" | "delivered" | "read";
+
+export const STAGES: readonly Stage[] = ["submitted", "relayed", "verified", "rejected", "delivered", "read"];
+
+/** Stages an owner (or admin) may publish; `verified` and `rejected` are the service's alone. */
+export const OWNER_STAGES: ReadonlySet<Stage> = new Set(["submitted", "relayed", "delivered", "read"]);
+/** Stages a verifier with a passing verification of the message may publish. */
+export const VERIFIER_STAGES: ReadonlySet<Stage> = new Set(["delivered", "read"]);
+
+export interface ProgressEvent {
+  stage: Stage;
+  /** ms since epoch, always the service's clock (ids and times then agree). */
+  at: number;
+  /** A domain: the verifier for verified/rejected, else the publisher's domain. */
+  by: string;
+  reason?: string;
+  /** submitted only: how many recipients the sender addressed. */
+  recipients?: number;
+  /** submitted only: the recipients' domains, lower case; enables replay detection (§5). */
+  recipientDomains: string[];
+  /** rejected only: how many rejected events the rate limit dropped just before this one. */
+  suppressed?: number;
+}
+
+export interface ProgressItem {
+  /** Zero-padded counter, monotonic per node: string order is time order. */
+  id: string;
+  event: ProgressEvent;
+}
+
+/** What a client asked to publish, unvalidated: the core decides what is valid. */
+export interface PublishDraft {
+  stage: string;
+  recipients?: string;
+  recipientDomains: string[];
+}
+
+export const ITEM_ID_DIGITS = 10;
+
+export function itemId(seq: number): string {
+  return String(seq).padStart(ITEM_ID_DIGITS, "0");
+}
+
+/** The counter behind an item id; undefined for anything we never issued. */
+export function itemSeq(id: string): number | undefined {
+  return /^\d{10}$/.test(id) ? Number(id) : undefined;
+}
+
+/** The node name of a message's progress (Message-ID without angle brackets). */
+export const NODE_PREFIX = "progress/";
+
+export function nodeName(messageId: string): string {
+  return NODE_PREFIX + messageId;
+}
+
+/** The message id of a progress node name; undefined when the name is not one. */
+export function messageIdOf(node: string | undefined): string | undefined {
+  if (!node?.startsWith(NODE_PREFIX)) return undefined;
+  const id = node.slice(NODE_PREFIX.length);
+  return id.length > 0 && id.length <= 998 && !/\s/.test(id) ? id : undefined;
+}

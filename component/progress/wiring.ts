@@ -1,0 +1,79 @@
+/**
+ * Wires message progress (mod_pubsub.lua's part): the core over SQLite, the
+ * broadcaster that sends headline notifications, the pubsub IQ handlers, the
+ * disco identity, features, items and node info, the retention sweep, and the
+ * hooks verification calls. Wired before verification, which takes the hooks.
+ *
+ * References: PROTOCOL.md §6, §7; XEP-0060 §4.6 (nodes in disco).
+ */
+import { findUser } from "../keys/key-store.js";
+import type { ServiceContext } from "../service-context.js";
+import { hasPassed, sweepSeen } from "../verification/verification-store.js";
+import type { VerificationHooks } from "../verification/wiring.js";
+import { pubsubHandler } from "./progress-adapter.js";
+import { ProgressCore } from "./progress-core.js";
+import { progressItems, progressNodeInfo, PUBSUB_FEATURES } from "./progress-disco.js";
+import { nodeName } from "./progress-event.js";
+import { notification, NS_PUBSUB, NS_PUBSUB_OWNER } from "./progress-payload.js";
+import { sqliteProgressStorage } from "./progress-store.js";
+import { VerificationEvents } from "./verification-events.js";
+
+export interface Progress {
+  core: ProgressCore;
+  hooks: VerificationHooks;
+  /** For the stats command (§8). */
+  countNodes(): number;
+  /** Runs the retention sweep now; the timer runs it every hour (or every retention period, if shorter). */
+  sweep(): { nodes: number; seen: number };
+}
+
+const SWEEP_EVERY_MS = 3_600_000;
+
+export function wireProgress(ctx: ServiceContext): Progress {
+  const { db, clock, config, router, disco, log } = ctx;
+  const core = new ProgressCore({
+    storage: sqliteProgressStorage(db),
+    clock,
+    admins: config.admins.map((a) => a.toLowerCase()),
+    isEnrolled: (jid) => findUser(db, jid) !== undefined,
+    hasPassed: (owner, messageId, domain) => hasPassed(db, owner, messageId, domain),
+    // ctx.send never throws: an offline subscriber loses nothing, the item stays retrievable.
+    broadcast: (messageId, item, subscribers) => {
+      for (const to of subscribers) void ctx.send(notification(config.domain, to, nodeName(messageId), item));
+    },
+    retentionMs: config.retention * 1000,
+  });
+  const events = new VerificationEvents(core);
+
+  disco.addIdentity({ category: "pubsub", type: "service" });
+  disco.addFeature(...PUBSUB_FEATURES);
+  disco.addItems(progressItems(core, config.domain));
+  disco.addNodeInfo(progressNodeInfo(core));
+  const handler = pubsubHandler(core);
+  for (const ns of [NS_PUBSUB, NS_PUBSUB_OWNER]) {
+    router.get(ns, "pubsub", handler);
+    router.set(ns, "pubsub", handler);
+  }
+
+  // The seen records (who may report delivery, replay counts) expire with the nodes they belong to.
+  const sweep = () => {
+    const { before, removed } = core.sweep();
+    return { nodes: removed, seen: sweepSeen(db, before) };
+  };
+  const timer = setInterval(() => {
+    try {
+      const swept = sweep();
+      if (swept.nodes || swept.seen) log.info(swept, "progress retention sweep");
+    } catch (err) {
+      log.warn({ reason: (err as Error).message }, "progress retention sweep failed; next time");
+    }
+  }, Math.min(SWEEP_EVERY_MS, config.retention * 1000));
+  timer.unref();
+  ctx.onStop(() => clearInterval(timer));
+
+  const hooks: VerificationHooks = {
+    recipientDomains: (jid, messageId) => events.recipientDomains(jid, messageId),
+    onVerified: (verification, request) => void events.onVerified(verification, request.verifierDomain),
+  };
+  return { core, hooks, countNodes: () => core.countNodes(), sweep };
+}

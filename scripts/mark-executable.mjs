@@ -2,5 +2,7 @@
 // direct ./dist/.../xsmtp.js call (and `npm ci` without a relink) needs it.
 import { chmodSync, existsSync } from "node:fs";
 
-const bin = new URL("../dist/component/cli/xsmtp.js", import.meta.url);
-if (existsSync(bin)) chmodSync(bin, 0o755);
+for (const name of ["xsmtp.js", "xsmtp-sendmail.js"]) {
+  const bin = new URL(`../dist/component/cli/${name}`, import.meta.url);
+  if (existsSync(bin)) chmodSync(bin, 0o755);
+}

@@ -7,6 +7,9 @@ import { Command } from "commander";
 import { XSMTP_VERSION } from "../basics/version.js";
 import { addRunCommand } from "./run-command.js";
 import { addUserCommand } from "./user-command.js";
+import { addSignCommand } from "./sign-command.js";
+import { addVerifyCommand } from "./verify-command.js";
+import { addSendmailCommand, sendmailMain } from "./sendmail-command.js";
 import { reportAndExit } from "./errors.js";
 
 const program = new Command()
@@ -18,5 +21,10 @@ const program = new Command()
 
 addRunCommand(program);
 addUserCommand(program);
+addSignCommand(program);
+addVerifyCommand(program);
+addSendmailCommand(program);
 
-program.parseAsync(process.argv).catch(reportAndExit);
+// sendmail's options are not ours to parse: they go to the real sendmail as given.
+if (process.argv[2] === "sendmail") await sendmailMain(process.argv.slice(3));
+else program.parseAsync(process.argv).catch(reportAndExit);

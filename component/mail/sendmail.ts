@@ -1,0 +1,88 @@
+/**
+ * `xsmtp sendmail`: a drop-in for `sendmail -t -i` that signs on the way.
+ * The real sendmail gets the same argv and the signed message. A message is
+ * never lost because of XSMTP: when signing fails it is sent unsigned with a
+ * warning (send) or kept in a directory with a non-zero exit (keep).
+ * `submitted` is published before the hand-over, so that the recipients'
+ * domains are known to the service before any recipient can verify.
+ *
+ * References: PROTOCOL.md §6 (submitted); sendmail(8); sysexits.h (75 EX_TEMPFAIL).
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import type { Readable } from "node:stream";
+import { spoolBody, type SpooledBody } from "./body-spool.js";
+import { readHeaderBlock } from "./header-block.js";
+import { keepMessage } from "./keep-message.js";
+import { parseSendmailArgs, untilDotLine } from "./sendmail-args.js";
+import { loadSendmailSettings, type SendmailSettings } from "./sendmail-config.js";
+import { resolveSigner } from "./signer-config.js";
+import { prepareSignature, type PreparedSignature } from "./sign-stream.js";
+import { publishSubmitted, recipientsOf } from "./submitted-event.js";
+import { writeAll } from "./write-out.js";
+
+export const EX_TEMPFAIL = 75;
+const LOOP_GUARD = "XSMTP_SENDMAIL_ACTIVE";
+
+export async function runSendmail(argv: string[], stdin: Readable, warn: (message: string) => void): Promise<number> {
+  const args = parseSendmailArgs(argv);
+  const settings = loadSendmailSettings(args.xsmtp);
+  if (process.env[LOOP_GUARD]) {
+    warn(`${settings.sendmailPath} is xsmtp sendmail itself; set XSMTP_SENDMAIL_PATH to the real sendmail`);
+    return EX_TEMPFAIL;
+  }
+  if (args.notDelivery) return handOver(settings, args.passArgs, stdin);
+
+  const message = await readHeaderBlock(args.ignoreDots ? stdin : untilDotLine(stdin));
+  const body = await spoolBody(message.body);
+  try {
+    let signed: PreparedSignature | undefined;
+    try {
+      signed = prepareSignature(message, body.bodyHash, resolveSigner({}, settings.env));
+      for (const note of signed.notes) warn(note);
+    } catch (err) {
+      if (settings.onSignFailure === "keep") {
+        const path = await keepMessage(settings.keepDir, concat([message.head], body));
+        warn(`not signed (${(err as Error).message}); the message was NOT sent and is kept in ${path}`);
+        return EX_TEMPFAIL;
+      }
+      warn(`not signed (${(err as Error).message}); sending it unsigned`);
+    }
+    if (signed && settings.publisher) {
+      const signer = resolveSigner({}, settings.env);
+      const recipients = recipientsOf(args.recipients, signed.fields, args.readRecipientsFromHeader);
+      await publishSubmitted({ ...settings.publisher, jid: signer.jid }, signer.service, signed.fields, recipients).catch((err) =>
+        warn(`could not publish 'submitted': ${(err as { condition?: string }).condition ?? (err as Error).message}`),
+      );
+    }
+    const parts = signed ? [signed.top, signed.head] : [message.head];
+    try {
+      return await handOver(settings, args.passArgs, concat(parts, body));
+    } catch (err) {
+      const path = await keepMessage(settings.keepDir, concat(parts, body));
+      warn(`cannot run ${settings.sendmailPath} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the message is kept in ${path}`);
+      return EX_TEMPFAIL;
+    }
+  } finally {
+    await body.dispose();
+  }
+}
+
+async function* concat(first: Buffer[], body: SpooledBody): AsyncGenerator<Buffer> {
+  yield* first;
+  yield* body.replay();
+}
+
+/** Runs the real sendmail with the message on its stdin; resolves with its exit code. */
+async function handOver(settings: SendmailSettings, argv: string[], message: AsyncIterable<Buffer>): Promise<number> {
+  const child = spawn(settings.sendmailPath, argv, {
+    stdio: ["pipe", "inherit", "inherit"],
+    env: { ...process.env, [LOOP_GUARD]: "1" },
+  });
+  const spawned = Promise.race([once(child, "spawn"), once(child, "error").then(([err]) => Promise.reject(err))]);
+  await spawned;
+  const exited = new Promise<number>((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? 128 + 15 : 1))));
+  // If sendmail exits early it closes its stdin; its exit code tells what happened, not our EPIPE.
+  await writeAll(child.stdin, message, true).catch(() => undefined);
+  return exited;
+}

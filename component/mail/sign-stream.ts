@@ -1,0 +1,108 @@
+/**
+ * Signs a message read from a stream and writes it signed: X-XMPP-Hash and
+ * X-XMPP-Identity (plus Date and Message-ID when missing) on top, then the
+ * original header block and body byte for byte, in the message's own line
+ * ending. Existing X-XMPP-Identity and X-XMPP-Hash fields are removed: fields
+ * are selected bottom up, so an old X-XMPP-Identity lower in the message
+ * would be the one signed, and one added on top in transit would not be.
+ *
+ * References: PROTOCOL.md §2, §3, §10; RFC 5322 §2.1, §3.6; RFC 6376 §5.4.
+ */
+import type { Readable, Writable } from "node:stream";
+import { HASH_FIELD_NAME, IDENTITY_FIELD_NAME, type HeaderField } from "../signature/index.js";
+import { domainOf } from "../xmpp/jid.js";
+import { newMessageId, rfc5322Date } from "./added-fields.js";
+import { spoolBody } from "./body-spool.js";
+import { countFields, defaultHeaderNames, withIdentityOversigned } from "./default-headers.js";
+import { readHeaderBlock, type MessageStream } from "./header-block.js";
+import { removeFields } from "./remove-fields.js";
+import { foldTagList, signFields } from "./sign-fields.js";
+import { writeAll } from "./write-out.js";
+
+export interface SignerOptions {
+  jid: string;
+  keyId: string;
+  secret: Buffer;
+  /** h= as given by the user; the oversigned default list when absent. */
+  headerNames?: string[];
+  service?: string;
+  ip?: string;
+  /** Seconds from signing to x=. */
+  expireAfter?: number;
+  now?: () => number;
+}
+
+/** A message the signer cannot sign as it is (no From): the caller's input is wrong. */
+export class UnsignableMessageError extends Error {}
+
+export interface SignedSummary {
+  /** Things done to the message that the user should know about (for stderr). */
+  notes: string[];
+  /** The header fields as sent, top to bottom (for recipients and the Message-ID). */
+  fields: HeaderField[];
+}
+
+export interface PreparedSignature extends SignedSummary {
+  /** The lines that go on top (X-XMPP-Hash first), in the message's line ending. */
+  top: Buffer;
+  /** The original header block, less any old X-XMPP-Identity and X-XMPP-Hash fields. */
+  head: Buffer;
+}
+
+/** Signs a message whose header block was read and whose body was hashed; writes nothing. */
+export function prepareSignature(message: MessageStream, bodyHash: string, options: SignerOptions): PreparedSignature {
+  const ms = (options.now ?? Date.now)();
+  const eol = message.split.lineEnding;
+  const original = message.split.fields;
+  if (countFields(original, "from") === 0) throw new UnsignableMessageError("the message has no From field; refusing to sign it");
+
+  const notes: string[] = [];
+  const replaced = new Set([IDENTITY_FIELD_NAME.toLowerCase(), HASH_FIELD_NAME.toLowerCase()]);
+  for (const field of original.filter((f) => replaced.has(f.name.toLowerCase()))) {
+    const other = field.name.toLowerCase() === "x-xmpp-identity" && field.value.trim().toLowerCase() !== options.jid.toLowerCase();
+    notes.push(`removed an existing ${field.name} field${other ? ` naming ${field.value.trim()}, not the signing identity` : ""}`);
+  }
+  const { head } = removeFields(message.head, replaced);
+  const kept = original.filter((f) => !replaced.has(f.name.toLowerCase()));
+
+  const added: HeaderField[] = [{ name: IDENTITY_FIELD_NAME, value: ` ${options.jid}` }];
+  if (countFields(kept, "date") === 0) {
+    added.push({ name: "Date", value: ` ${rfc5322Date(ms)}` });
+    notes.push("added a Date field (the message had none)");
+  }
+  if (countFields(kept, "message-id") === 0) {
+    added.push({ name: "Message-ID", value: ` ${newMessageId(ms, domainOf(options.jid))}` });
+    notes.push("added a Message-ID field (the message had none)");
+  }
+  const fields = [...added, ...kept];
+  const signedAt = Math.floor(ms / 1000);
+  const value = signFields({
+    fields,
+    bodyHash,
+    jid: options.jid,
+    keyId: options.keyId,
+    secret: options.secret,
+    headerNames: options.headerNames ? withIdentityOversigned(options.headerNames, fields) : defaultHeaderNames(fields),
+    signedAt,
+    expiresAt: options.expireAfter === undefined ? undefined : signedAt + options.expireAfter,
+    service: options.service,
+    ip: options.ip,
+  });
+  const lines = [`${HASH_FIELD_NAME}: ${foldTagList(value, eol)}`, ...added.map((f) => `${f.name}:${f.value}`)];
+  return { top: Buffer.from(lines.join(eol) + eol, "utf8"), head, notes, fields: [{ name: HASH_FIELD_NAME, value: ` ${value}` }, ...fields] };
+}
+
+/** Reads, signs and writes a message; the body is spooled meanwhile (body-spool.ts). */
+export async function signStream(input: Readable | AsyncIterable<Buffer>, output: Writable, options: SignerOptions, end = false): Promise<SignedSummary> {
+  const message = await readHeaderBlock(input);
+  if (countFields(message.split.fields, "from") === 0) throw new UnsignableMessageError("the message has no From field; refusing to sign it");
+  const body = await spoolBody(message.body);
+  try {
+    const signed = prepareSignature(message, body.bodyHash, options);
+    await writeAll(output, [signed.top, signed.head], false);
+    await writeAll(output, body.replay(), end);
+    return { notes: signed.notes, fields: signed.fields };
+  } finally {
+    await body.dispose();
+  }
+}

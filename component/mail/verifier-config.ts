@@ -1,0 +1,48 @@
+/**
+ * The verifier's XMPP account, from options or the environment (the option
+ * wins): XSMTP_VERIFIER_JID, XSMTP_VERIFIER_PASSWORD or
+ * XSMTP_VERIFIER_PASSWORD_FILE, XSMTP_VERIFIER_SERVER (xmpp://host:port),
+ * XSMTP_AUTHSERV_ID. The password never comes from the command line.
+ *
+ * References: RFC 8601 §2.5 (authserv-id); PROTOCOL.md §1 (a verifier has any JID).
+ */
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { domainOf, parseUserJid } from "../xmpp/jid.js";
+import type { SessionOptions } from "./xmpp-session.js";
+
+export interface VerifierFlags {
+  jid?: string;
+  passwordFile?: string;
+  server?: string;
+  authservId?: string;
+  timeout?: string;
+}
+
+export function resolveVerifierSession(flags: VerifierFlags, env: NodeJS.ProcessEnv = process.env): SessionOptions | { missing: string } {
+  const jidText = flags.jid ?? (env.XSMTP_VERIFIER_JID?.trim() || undefined);
+  if (!jidText) return { missing: "no verifier account: give --jid or set XSMTP_VERIFIER_JID" };
+  const jid = parseUserJid(jidText);
+  if (!jid) return { missing: `--jid: "${jidText}" is not a bare JID` };
+  const file = flags.passwordFile ?? (env.XSMTP_VERIFIER_PASSWORD_FILE?.trim() || undefined);
+  let password = env.XSMTP_VERIFIER_PASSWORD;
+  if (file) {
+    try {
+      password = readFileSync(file, "utf8").replace(/\r?\n$/, "");
+    } catch (err) {
+      return { missing: `cannot read the password file ${file}: ${(err as NodeJS.ErrnoException).code ?? "error"}` };
+    }
+  }
+  if (!password) return { missing: "no verifier password: give --password-file or set XSMTP_VERIFIER_PASSWORD" };
+  const server = flags.server ?? (env.XSMTP_VERIFIER_SERVER?.trim() || undefined);
+  if (server && !/^xmpp:\/\/[^/:]+:[0-9]{1,5}$/.test(server)) return { missing: `--server: expected xmpp://host:port` };
+  const seconds = Number(flags.timeout ?? 15);
+  return { jid, password, server, timeout: (Number.isFinite(seconds) && seconds > 0 ? seconds : 15) * 1000 };
+}
+
+export function authservIdFor(flags: VerifierFlags, env: NodeJS.ProcessEnv = process.env): string {
+  const given = flags.authservId ?? (env.XSMTP_AUTHSERV_ID?.trim() || undefined);
+  if (given) return given;
+  const jid = parseUserJid(flags.jid ?? env.XSMTP_VERIFIER_JID ?? "");
+  return jid ? domainOf(jid) : hostname();
+}

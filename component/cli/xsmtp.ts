@@ -10,6 +10,7 @@ import { addUserCommand } from "./user-command.js";
 import { addSignCommand } from "./sign-command.js";
 import { addVerifyCommand } from "./verify-command.js";
 import { addSendmailCommand, sendmailMain } from "./sendmail-command.js";
+import { addDemoCommand } from "./demo-command.js";
 import { reportAndExit } from "./errors.js";
 
 const program = new Command()
@@ -24,6 +25,7 @@ addUserCommand(program);
 addSignCommand(program);
 addVerifyCommand(program);
 addSendmailCommand(program);
+addDemoCommand(program);
 
 // sendmail's options are not ours to parse: they go to the real sendmail as given.
 if (process.argv[2] === "sendmail") await sendmailMain(process.argv.slice(3));

@@ -1,6 +1,6 @@
 // References: RFC 6376 §5 (signer actions), PROTOCOL.md §2, §3 and §9.
 import { createBodyHasher } from "./body-hasher.js";
-import { formatHashHeader } from "./format-hash-header.js";
+import { formatHashHeader, type HashHeaderFields } from "./format-hash-header.js";
 import { parseHashHeader } from "./hash-header.js";
 import { computeMac } from "./mac.js";
 import { splitMessage } from "./message.js";
@@ -9,8 +9,10 @@ import { signingInput } from "./signing-input.js";
 
 export const IDENTITY_FIELD_NAME = "X-XMPP-Identity";
 
-export interface SignOptions {
-  message: Buffer;
+export interface FieldSignOptions {
+  /** The header fields as they will be sent, top to bottom, added ones included. */
+  fields: HeaderField[];
+  bodyHash: string;
   jid: string;
   keyId: string;
   secret: Buffer;
@@ -21,20 +23,19 @@ export interface SignOptions {
   ip?: string;
 }
 
-/**
- * Signs a message as if `X-XMPP-Identity: <jid>` had been added at its top,
- * which is what the caller must then do, followed by `X-XMPP-Hash: <value>`.
- * Throws when the options would make a signature no verifier accepts (a
- * missing required header name, a bad key id): that is a signer bug, better
- * found here than by the recipient.
- */
-export function signMessage(options: SignOptions): { value: string } {
-  const { fields, bodyOffset } = splitMessage(options.message);
-  const hasher = createBodyHasher();
-  hasher.update(options.message.subarray(bodyOffset));
-  const allFields: HeaderField[] = [{ name: IDENTITY_FIELD_NAME, value: ` ${options.jid}` }, ...fields];
+export interface SignOptions extends Omit<FieldSignOptions, "fields" | "bodyHash"> {
+  message: Buffer;
+}
 
-  const headerFields = {
+/** Options that would make a signature no verifier accepts (a signer bug, better found here). */
+export class SignatureOptionError extends Error {}
+
+/**
+ * The complete X-XMPP-Hash value (unfolded) for header fields whose body hash
+ * is already known; the streaming signer calls this after hashing the body.
+ */
+export function signFields(options: FieldSignOptions): string {
+  const tags: HashHeaderFields = {
     jid: options.jid,
     keyId: options.keyId,
     signedAt: options.signedAt,
@@ -42,12 +43,26 @@ export function signMessage(options: SignOptions): { value: string } {
     service: options.service,
     ip: options.ip,
     headerNames: options.headerNames.map((name) => name.toLowerCase()),
-    bodyHash: hasher.digest(),
+    bodyHash: options.bodyHash,
   };
-  const unsigned = formatHashHeader(headerFields);
-  const check = parseHashHeader(formatHashHeader({ ...headerFields, mac: "AAAA" }));
-  if (!check.ok) throw new Error(`signMessage: the signature would be rejected as ${check.reason}`);
+  // Refused with the reason a verifier would give.
+  const check = parseHashHeader(formatHashHeader({ ...tags, mac: "AAAA" }));
+  if (!check.ok) throw new SignatureOptionError(`signMessage: the signature would be rejected as ${check.reason}`);
+  const input = signingInput(selectHeaders(tags.headerNames, options.fields), formatHashHeader(tags));
+  return formatHashHeader({ ...tags, mac: computeMac(options.secret, input) });
+}
 
-  const input = signingInput(selectHeaders(headerFields.headerNames, allFields), unsigned);
-  return { value: formatHashHeader({ ...headerFields, mac: computeMac(options.secret, input) }) };
+/**
+ * Signs a whole message in memory as if `X-XMPP-Identity: <jid>` had been
+ * added at its top, which is what the caller must then do, followed by
+ * `X-XMPP-Hash: <value>`. Throws SignatureOptionError when the options would
+ * make a signature no verifier accepts.
+ */
+export function signMessage(options: SignOptions): { value: string } {
+  const { message, ...rest } = options;
+  const { fields, bodyOffset } = splitMessage(message);
+  const hasher = createBodyHasher();
+  hasher.update(message.subarray(bodyOffset));
+  const allFields: HeaderField[] = [{ name: IDENTITY_FIELD_NAME, value: ` ${options.jid}` }, ...fields];
+  return { value: signFields({ ...rest, fields: allFields, bodyHash: hasher.digest() }) };
 }

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Client } from "@xmpp/client";
+import xml from "@xmpp/xml";
 import { openDatabase } from "../component/store/database.js";
 import { startProsody } from "../test/support/prosody.js";
 import { closeClient, connectClient } from "../test/support/xmpp-client.js";
@@ -114,6 +115,8 @@ try {
     step("progress publishes with the owner subscribed and online");
     const ownerClient = await connectClient({ port: prosody.c2sPort, domain: "example.org", username: owner, password: "pw" });
     clients.push(ownerClient);
+    // Headlines to a bare JID reach available resources only (RFC 6121 §8.5.2.1.1): be available.
+    await ownerClient.send(xml("presence"));
     let headlines = 0;
     ownerClient.on("stanza", (s) => void (s.is("message") && s.attrs.type === "headline" && headlines++));
     const publish = (id: string, n: number) =>

@@ -42,6 +42,15 @@ export function wireVerification(ctx: ServiceContext, masterKey: Buffer, hooks: 
     if (!limiter.take(verifierDomain)) return verifyRequestError("rate-limited");
 
     const request: VerifyRequest = { ...parsed, verifierDomain };
+    // One transaction for everything a verification writes (the pass, the
+    // counter, the progress item): one WAL commit instead of three.
+    // IMMEDIATE takes the write lock first, so a CLI writing meanwhile makes
+    // us wait (busy_timeout) rather than fail on a stale read snapshot.
+    return db.transaction(() => decide(request)).immediate();
+  });
+
+  function decide(request: VerifyRequest) {
+    const { verifierDomain } = request;
     let verification: Verification;
     try {
       verification = verify(request, {
@@ -66,7 +75,7 @@ export function wireVerification(ctx: ServiceContext, masterKey: Buffer, hooks: 
     }
     log.debug({ result: verification.result, reason: verification.reason, jid: verification.jid, by: verifierDomain }, "verified");
     return renderVerification(verification);
-  });
+  }
 }
 
 function isBusy(err: unknown): boolean {

@@ -23,6 +23,8 @@ export interface ProsodyOptions {
   componentDomain?: string;
   /** Default ["example.org", "other.org"]. */
   hosts?: string[];
+  /** More component JIDs attached with the same secret (the benchmark's echo component). */
+  extraComponents?: string[];
 }
 
 export interface ProsodyInstance {
@@ -74,7 +76,10 @@ function renderConfig(example: string, dir: string, ports: Ports, options: Proso
     `component_secret = ${luaString(options.componentSecret)}`,
   );
   // Appended after the Component section: a VirtualHost line starts a new section.
-  return text + otherHosts.map((host) => `\nVirtualHost ${luaString(host)}\n`).join("");
+  const components = (options.extraComponents ?? []).map(
+    (name) => `\nComponent ${luaString(name)}\n\tcomponent_secret = ${luaString(options.componentSecret)}\n`,
+  );
+  return text + otherHosts.map((host) => `\nVirtualHost ${luaString(host)}\n`).join("") + components.join("");
 }
 
 /** Runs a Prosody binary as the prosody user when we are root. */

@@ -1,0 +1,62 @@
+/**
+ * core_verify_per_s vs hmac_per_s: one verification decided in process
+ * (parse, canonicalize, key lookup, MAC, record the pass) with the deps the
+ * service wires, over the seeded SQLite file, against bare HMAC-SHA256 of the
+ * same signing input.
+ */
+import { createHmac } from "node:crypto";
+import { loadConfig } from "../component/config/config.js";
+import { silentLogger } from "../component/log/logger.js";
+import { isAuthorizedAddress } from "../component/keys/key-store.js";
+import { startService } from "../component/service.js";
+import { parseHashHeader, signingInput } from "../component/signature/index.js";
+import { systemClock } from "../component/service-context.js";
+import { KeyLookup } from "../component/verification/key-lookup.js";
+import { alignSentFields } from "../component/verification/signed-fields.js";
+import { recordPass } from "../component/verification/verification-store.js";
+import { verify, type VerifyDeps, type VerifyRequest } from "../component/verification/verify-core.js";
+import { alternate, opsPerS } from "./rounds.js";
+import { userSecret } from "./seed.js";
+import type { SignedRequest } from "./verify-requests.js";
+
+export async function benchCore(env: Record<string, string>, masterKey: Buffer, signed: SignedRequest[]) {
+  const config = loadConfig({ env, require: "component" });
+  const svc = startService(config, { log: silentLogger(), connect: false, masterKey });
+  const { db } = svc.context;
+  const keys = new KeyLookup(db, masterKey);
+  const hooks = svc.features.progress.hooks;
+  const deps: VerifyDeps = {
+    clock: systemClock,
+    userDomains: config.userDomains,
+    maxSignatureAgeS: config.maxSignatureAge,
+    findKey: (jid, keyId) => keys.find(jid, keyId),
+    isAuthorizedAddress: (jid, address) => isAuthorizedAddress(db, jid, address),
+    recordPass: (jid, messageId, domain) => recordPass(db, jid, messageId, domain, Date.now()),
+    recipientDomains: (jid, messageId) => hooks.recipientDomains(jid, messageId),
+  };
+  const requests: VerifyRequest[] = signed.map((s) => ({ signature: s.signature, headers: s.sent, verifierDomain: "other.org" }));
+  const inputs = signed.map((s) => {
+    const parsed = parseHashHeader(s.signature);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    return { secret: userSecret(s.jid), input: signingInput(alignSentFields(parsed.header.headerNames, s.sent), parsed.header.raw) };
+  });
+  const first = verify(requests[0]!, deps);
+  if (first.result !== "pass") throw new Error(`core bench request does not pass: ${first.reason}`);
+
+  let sink = 0;
+  const out = await alternate(5, {
+    core: () =>
+      opsPerS((i) => {
+        sink += verify(requests[i % requests.length]!, deps).result.length;
+      }, 600),
+    hmac: () =>
+      opsPerS((i) => {
+        const r = inputs[i % inputs.length]!;
+        sink += createHmac("sha256", r.secret).update(r.input, "utf8").digest()[0]!;
+      }, 600),
+  });
+  keys.clear();
+  await svc.stop();
+  if (sink < 0) console.log(sink);
+  return { core_verify_per_s: out.core, hmac_per_s: out.hmac, core_vs_hmac: out.core / out.hmac };
+}

@@ -1,0 +1,155 @@
+/**
+ * `npm run bench`: every figure next to a baseline measured in the same run
+ * (the machine is shared and noisy, so only ratios compare across runs).
+ * Options: --out FILE writes the figures as JSON.
+ *
+ * Load stays on loopback and is bounded: a private Prosody on free ports, a
+ * fixed number of clients, fixed durations.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import type { Client } from "@xmpp/client";
+import xml from "@xmpp/xml";
+import { openDatabase } from "../component/store/database.js";
+import { startProsody } from "../test/support/prosody.js";
+import { closeClient, connectClient } from "../test/support/xmpp-client.js";
+import { benchCore } from "./core-bench.js";
+import { closedLoop, openLoop, ReplyTap } from "./iq-load.js";
+import { machine } from "./machine.js";
+import { rssMb, startComponent, startEcho } from "./processes.js";
+import { alternate } from "./rounds.js";
+import { seedProgress, seedUsers, userJid, writeMasterKey } from "./seed.js";
+import { benchSign } from "./sign-bench.js";
+import { renderTable, type Row } from "./table.js";
+import { signedRequests, verifyIqMaker } from "./verify-requests.js";
+
+const USERS = 100_000;
+const PROGRESS_ITEMS = 1_000_000;
+const CLIENTS = 4;
+const CONCURRENCY = 64;
+const OPEN_RATE = 1_000;
+const OPEN_MS = 10_000;
+const SECRET = "bench-component-secret";
+const DOMAIN = "xsmtp.example.org";
+const ECHO = "echo.example.org";
+
+const outIndex = process.argv.indexOf("--out");
+const outFile = outIndex > 0 ? process.argv[outIndex + 1] : undefined;
+const step = (what: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${what}\n`);
+
+const dir = mkdtempSync(join(tmpdir(), "xsmtp-bench-"));
+const figures: Record<string, unknown> = { machine: machine() };
+try {
+  step("seeding");
+  const database = join(dir, "xsmtp.sqlite");
+  const keyFile = join(dir, "xsmtp.key");
+  const masterKey = writeMasterKey(keyFile);
+  let t = performance.now();
+  const db = openDatabase(database);
+  seedUsers(db, masterKey, USERS);
+  figures.seed_users_s = (performance.now() - t) / 1000;
+  t = performance.now();
+  seedProgress(db, PROGRESS_ITEMS, USERS);
+  figures.seed_progress_s = (performance.now() - t) / 1000;
+  db.close();
+
+  const env: Record<string, string> = {
+    XSMTP_SERVICE: "xmpp://127.0.0.1:1",
+    XSMTP_DOMAIN: DOMAIN,
+    XSMTP_SECRET: SECRET,
+    XSMTP_DATABASE: database,
+    XSMTP_KEY_FILE: keyFile,
+    XSMTP_ADMINS: "admin@example.org",
+    // The per-domain limit (default 600/min) protects production from one
+    // verifier; here one domain is the whole load on purpose.
+    XSMTP_VERIFY_RATE: "1000000000",
+    XSMTP_LOG_LEVEL: "info",
+  };
+  const signed = signedRequests(2_000, USERS);
+
+  step("core verify vs hmac");
+  Object.assign(figures, await benchCore(env, masterKey, signed));
+  step("sign vs sha256");
+  Object.assign(figures, await benchSign(10));
+
+  step("starting prosody, xsmtp run, echo");
+  const prosody = await startProsody({ componentSecret: SECRET, extraComponents: [ECHO] });
+  const clients: Client[] = [];
+  try {
+    for (let i = 1; i <= CLIENTS; i++) await prosody.register(`bob${i}`, "other.org", "pw");
+    const owner = userJid(1).split("@")[0]!;
+    await prosody.register(owner, "example.org", "pw");
+    const service = `xmpp://127.0.0.1:${prosody.componentPort}`;
+    const component = await startComponent({ ...env, XSMTP_SERVICE: service });
+    const echo = await startEcho(service, ECHO, SECRET);
+    for (let i = 1; i <= CLIENTS; i++) {
+      clients.push(await connectClient({ port: prosody.c2sPort, domain: "other.org", username: `bob${i}`, password: "pw" }));
+    }
+    const tap = new ReplyTap(clients);
+    const verifyTo = verifyIqMaker(signed, DOMAIN);
+    const verifyEcho = verifyIqMaker(signed, ECHO);
+
+    step("closed loop: verify vs echo");
+    const loop = { concurrency: CONCURRENCY, durationMs: 3_000, warmupMs: 1_000 };
+    const closed = await alternate(3, {
+      verify: async () => {
+        const r = await closedLoop(clients, tap, verifyTo, loop);
+        if (r.errors > 0) throw new Error(`${r.errors} verify IQs answered with an error`);
+        return r.perS;
+      },
+      echo: async () => (await closedLoop(clients, tap, verifyEcho, loop)).perS,
+    });
+    Object.assign(figures, { verify_iq_per_s: closed.verify, echo_iq_per_s: closed.echo, verify_vs_echo: closed.verify / closed.echo });
+
+    step(`open loop: ${OPEN_RATE}/s for ${OPEN_MS} ms`);
+    const open = await openLoop(clients, tap, verifyTo, { ratePerS: OPEN_RATE, durationMs: OPEN_MS });
+    Object.assign(figures, {
+      verify_p50_ms: open.p50,
+      verify_p99_ms: open.p99,
+      verify_max_ms: open.max,
+      open_loop: { offered_per_s: open.offeredPerS, sent: open.sent, answered: open.answered, errors: open.errors, lost: open.lost },
+    });
+
+    step("progress publishes with the owner subscribed and online");
+    const ownerClient = await connectClient({ port: prosody.c2sPort, domain: "example.org", username: owner, password: "pw" });
+    clients.push(ownerClient);
+    // Headlines to a bare JID reach available resources only (RFC 6121 §8.5.2.1.1): be available.
+    await ownerClient.send(xml("presence"));
+    let headlines = 0;
+    ownerClient.on("stanza", (s) => void (s.is("message") && s.attrs.type === "headline" && headlines++));
+    const publish = (id: string, n: number) =>
+      `<iq type='set' id='${id}' to='${DOMAIN}'><pubsub xmlns='http://jabber.org/protocol/pubsub'><publish node='progress/pub-${n % 50}@example.org'><item><progress xmlns='urn:xmpp:xsmtp:progress:0' stage='relayed'/></item></publish></pubsub></iq>`;
+    const pub = await closedLoop([ownerClient], new ReplyTap([ownerClient]), publish, { concurrency: 16, durationMs: 4_000, warmupMs: 500 });
+    if (pub.errors > 0) throw new Error(`${pub.errors} publishes answered with an error`);
+    Object.assign(figures, { progress_publish_per_s: pub.perS, progress_headlines: headlines });
+
+    figures.rss_mb = rssMb(component.child.pid!);
+    component.child.kill("SIGTERM");
+    echo.kill("SIGTERM");
+    figures.component_exit = await component.exited;
+  } finally {
+    for (const c of clients) await closeClient(c);
+    await prosody.stop();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const f = figures as Record<string, number>;
+const rows: Row[] = [
+  { figure: "verify_iq_per_s", value: f.verify_iq_per_s!, baseline: { name: "echo", value: f.echo_iq_per_s! }, ratio: f.verify_vs_echo, goal: { text: "ratio >= 0.9", met: f.verify_vs_echo! >= 0.9 } },
+  { figure: "verify_p50_ms", value: f.verify_p50_ms!, goal: { text: `at ${OPEN_RATE}/s open loop`, met: true } },
+  { figure: "verify_p99_ms", value: f.verify_p99_ms!, goal: { text: "< 20 ms", met: f.verify_p99_ms! < 20 } },
+  { figure: "core_verify_per_s", value: f.core_verify_per_s!, baseline: { name: "hmac", value: f.hmac_per_s! }, ratio: f.core_vs_hmac, goal: { text: "ratio >= 0.25", met: f.core_vs_hmac! >= 0.25 } },
+  { figure: "sign_mb_per_s", value: f.sign_mb_per_s!, baseline: { name: "sha256", value: f.sha256_mb_per_s! }, ratio: f.sign_vs_sha256, goal: { text: "ratio >= 0.5", met: f.sign_vs_sha256! >= 0.5 } },
+  { figure: "progress_publish_per_s", value: f.progress_publish_per_s! },
+  { figure: "rss_mb", value: f.rss_mb!, goal: { text: "< 150 MB", met: f.rss_mb! < 150 } },
+];
+const m = figures.machine as ReturnType<typeof machine>;
+const text = `Machine: ${m.cpu}, ${m.cores} cores, node ${m.node}\n\n${renderTable(rows)}\n`;
+process.stdout.write(text);
+process.stderr.write(`${JSON.stringify(figures)}\n`);
+if (outFile) writeFileSync(outFile, JSON.stringify(figures, null, 2) + "\n");
+process.exit(0);

@@ -25,6 +25,7 @@ modules_enabled = {
 	"disco";    -- lets clients discover xsmtp.example.org under example.org
 	"ping";     -- XEP-0199, used by clients and the component to check liveness
 	"posix";    -- writes the pidfile below
+	"dialback"; -- federation: verifiers on other servers reach xsmtp.example.org over s2s
 }
 
 -- Where accounts and other data live. [test-substituted]
@@ -52,7 +53,9 @@ c2s_interfaces = { "127.0.0.1" }
 c2s_require_encryption = false     -- real: true
 allow_unencrypted_plain_auth = true -- real: false
 authentication = "internal_plain"   -- real: "internal_hashed"
+-- [test-substituted] (federated tests enable s2s)
 modules_disabled = { "s2s"; "tls" } -- real: keep both
+-- [test-substituted] (federated tests listen for s2s)
 s2s_ports = { }
 http_ports = { }
 https_ports = { }

@@ -25,7 +25,24 @@ export interface ProsodyOptions {
   hosts?: string[];
   /** More component JIDs attached with the same secret (the benchmark's echo component). */
   extraComponents?: string[];
+  /** Federate with other servers (s2s with dialback, no TLS) instead of keeping s2s off. */
+  s2s?: S2sOptions;
 }
+
+export interface S2sOptions {
+  /**
+   * The loopback address this server accepts s2s on, port 5269 (e.g. "127.0.0.2"):
+   * each federating server needs its own, since peers find it by name alone.
+   */
+  address: string;
+  /** The peers' domains (their components' too) and the s2s address of each: Prosody's hosts file. */
+  peers: Record<string, string>;
+  /** A UDP DNS server on 127.0.0.1 answering at once (test/support/dns-stub.ts); SRV look-ups stall without one. */
+  dnsPort: number;
+}
+
+/** The s2s port: peers without SRV records can only assume the default. */
+export const S2S_PORT = 5269;
 
 export interface ProsodyInstance {
   c2sPort: number;
@@ -75,11 +92,39 @@ function renderConfig(example: string, dir: string, ports: Ports, options: Proso
     `component_secret = "change-me-to-a-long-random-secret"`,
     `component_secret = ${luaString(options.componentSecret)}`,
   );
+  if (options.s2s) text = enableS2s(text, dir, options.s2s);
   // Appended after the Component section: a VirtualHost line starts a new section.
   const components = (options.extraComponents ?? []).map(
     (name) => `\nComponent ${luaString(name)}\n\tcomponent_secret = ${luaString(options.componentSecret)}\n`,
   );
   return text + otherHosts.map((host) => `\nVirtualHost ${luaString(host)}\n`).join("") + components.join("");
+}
+
+function enableS2s(example: string, dir: string, s2s: S2sOptions): string {
+  let text = example;
+  text = replaceOnce(text, `modules_disabled = { "s2s"; "tls" } -- real: keep both`, `modules_disabled = { "tls" }`);
+  const unbound = [
+    `hoststxt = ${luaString(join(dir, "hosts"))}`,
+    `forward = ${luaString(`127.0.0.1@${s2s.dnsPort}`)}`,
+    `options = { ["do-not-query-localhost:"] = "no" }`,
+  ].join("; ");
+  return replaceOnce(
+    text,
+    "s2s_ports = { }",
+    [
+      `s2s_ports = { ${S2S_PORT} }`,
+      `s2s_interfaces = { ${luaString(s2s.address)} }`,
+      "s2s_require_encryption = false",
+      "s2s_secure_auth = false",
+      `unbound = { ${unbound} }`,
+    ].join("\n"),
+  );
+}
+
+function hostsFile(peers: Record<string, string>): string {
+  return Object.entries(peers)
+    .map(([name, address]) => `${address} ${name}\n`)
+    .join("");
 }
 
 /** Runs a Prosody binary as the prosody user when we are root. */
@@ -95,6 +140,7 @@ export async function startProsody(options: ProsodyOptions): Promise<ProsodyInst
   const owner = isRoot ? await userIds("prosody") : undefined;
   // Prosody indexes the "certs" dir next to its config; an empty one avoids a spurious error.
   await mkdir(join(dir, "certs"));
+  if (options.s2s) await writeFile(join(dir, "hosts"), hostsFile(options.s2s.peers));
 
   let child: ChildProcess | undefined;
   let output = "";
@@ -129,15 +175,16 @@ export async function startProsody(options: ProsodyOptions): Promise<ProsodyInst
 
     // Prosody keeps running when a port is taken (it only logs an error), and a
     // taken port would accept our probe: trust the log, then probe the ports.
-    const activated = (service: string, port: number): boolean =>
-      readLog().slice(logOffset).includes(`Activated service '${service}' on [127.0.0.1]:${port}`);
+    const activated = (service: string, port: number, address = "127.0.0.1"): boolean =>
+      readLog().slice(logOffset).includes(`Activated service '${service}' on [${address}]:${port}`);
+    const s2sUp = (): boolean => !options.s2s || activated("s2s", S2S_PORT, options.s2s.address);
     let outcome: "up" | "port-taken" | "exited" | undefined;
     const waiting = waitFor(
       async () => {
         const fresh = readLog().slice(logOffset);
         if (fresh.includes("Failed to open server port")) outcome = "port-taken";
         else if (proc.exitCode !== null || proc.signalCode !== null) outcome = "exited";
-        else if (activated("c2s", ports.c2s) && activated("component", ports.component)) {
+        else if (activated("c2s", ports.c2s) && activated("component", ports.component) && s2sUp()) {
           if ((await portAccepts(ports.c2s)) && (await portAccepts(ports.component))) outcome = "up";
         }
         return outcome !== undefined;

@@ -8,6 +8,7 @@ import type { Config } from "./config/config.js";
 import type { DiscoRegistry } from "./discovery/registry.js";
 import type { Logger } from "./log/logger.js";
 import type { Db } from "./store/database.js";
+import type { GroupCommit } from "./store/group-commit.js";
 import type { IqRouter } from "./xmpp/iq-router.js";
 
 export interface Clock {
@@ -21,6 +22,8 @@ export interface ServiceContext {
   config: Config;
   log: Logger;
   db: Db;
+  /** Batches the writes of IQs answered in the same event-loop turn into one commit. */
+  writes: GroupCommit;
   clock: Clock;
   router: IqRouter;
   disco: DiscoRegistry;

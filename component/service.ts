@@ -10,6 +10,7 @@ import { wireFeatures, type Features } from "./features.js";
 import type { Logger } from "./log/logger.js";
 import { systemClock, type Clock, type ServiceContext } from "./service-context.js";
 import { openDatabase, type Db } from "./store/database.js";
+import { GroupCommit } from "./store/group-commit.js";
 import { ComponentConnection } from "./xmpp/connection.js";
 import { IqRouter } from "./xmpp/iq-router.js";
 import { useRouter } from "./xmpp/router-middleware.js";
@@ -51,6 +52,7 @@ export function startService(config: Config, options: ServiceOptions): RunningSe
     config,
     log,
     db,
+    writes: new GroupCommit(db),
     clock: options.clock ?? systemClock,
     router: new IqRouter(log),
     disco: new DiscoRegistry(),
@@ -70,6 +72,7 @@ export function startService(config: Config, options: ServiceOptions): RunningSe
     (stopped ??= (async () => {
       await connection.stop();
       for (const cleanup of cleanups) cleanup();
+      context.writes.flush();
       if (!options.db) db.close();
     })());
   return { context, features, connection, fatal, online, stop };

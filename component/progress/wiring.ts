@@ -37,10 +37,13 @@ export function wireProgress(ctx: ServiceContext): Progress {
     admins: config.admins.map((a) => a.toLowerCase()),
     isEnrolled: (jid) => findUser(db, jid) !== undefined,
     hasPassed: (owner, messageId, domain) => hasPassed(db, owner, messageId, domain),
-    // ctx.send never throws: an offline subscriber loses nothing, the item stays retrievable.
-    broadcast: (messageId, item, subscribers) => {
-      for (const to of subscribers) void ctx.send(notification(config.domain, to, nodeName(messageId), item));
-    },
+    // Notifications leave only once the item is committed (an item written
+    // inside a group commit waits for it). ctx.send never throws: an offline
+    // subscriber loses nothing, the item stays retrievable.
+    broadcast: (messageId, item, subscribers) =>
+      ctx.writes.afterCommit(() => {
+        for (const to of subscribers) void ctx.send(notification(config.domain, to, nodeName(messageId), item));
+      }),
     retentionMs: config.retention * 1000,
   });
   const events = new VerificationEvents(core);

@@ -35,18 +35,23 @@ export function wireVerification(ctx: ServiceContext, masterKey: Buffer, hooks: 
   ctx.onStop(() => keys.clear());
 
   disco.addFeature(NS_XSMTP);
-  router.get(NS_XSMTP, "verify", ({ from, payload }: IqRequest) => {
+  router.get(NS_XSMTP, "verify", async ({ from, payload }: IqRequest) => {
     const parsed = parseVerify(payload);
     if (typeof parsed === "string") return verifyRequestError(parsed);
     const verifierDomain = domainOf(from);
     if (!limiter.take(verifierDomain)) return verifyRequestError("rate-limited");
 
     const request: VerifyRequest = { ...parsed, verifierDomain };
-    // One transaction for everything a verification writes (the pass, the
-    // counter, the progress item): one WAL commit instead of three.
-    // IMMEDIATE takes the write lock first, so a CLI writing meanwhile makes
-    // us wait (busy_timeout) rather than fail on a stale read snapshot.
-    return db.transaction(() => decide(request)).immediate();
+    // Everything a verification reads and writes (the pass, the counter, the
+    // progress item) runs in one savepoint of a group commit: verifications
+    // arriving together share one WAL commit, and each is answered only
+    // once it is durable.
+    try {
+      return await ctx.writes.run(() => decide(request));
+    } catch (err) {
+      if (!isBusy(err)) throw err;
+      return renderVerification({ result: "temperror", reason: "service-busy" });
+    }
   });
 
   function decide(request: VerifyRequest) {

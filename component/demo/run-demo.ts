@@ -10,8 +10,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { xml, type Client } from "@xmpp/client";
-import { startProsody, type ProsodyInstance } from "../../test/support/prosody.js";
-import { closeClient, connectClient } from "../../test/support/xmpp-client.js";
+import { startProsody, type ProsodyInstance } from "../devserver/prosody.js";
+import { closeClient, connectClient } from "../devserver/xmpp-client.js";
 import { DemoOutput } from "./demo-output.js";
 import { runCli, startComponent, stopComponent } from "./demo-tools.js";
 

@@ -7,14 +7,13 @@
 import { createHmac } from "node:crypto";
 import { loadConfig } from "../component/config/config.js";
 import { silentLogger } from "../component/log/logger.js";
-import { isAuthorizedAddress } from "../component/keys/key-store.js";
 import { startService } from "../component/service.js";
 import { parseHashHeader, signingInput } from "../component/signature/index.js";
 import { systemClock } from "../component/service-context.js";
 import { KeyLookup } from "../component/verification/key-lookup.js";
 import { alignSentFields } from "../component/verification/signed-fields.js";
-import { recordPass } from "../component/verification/verification-store.js";
-import { verify, type VerifyDeps, type VerifyRequest } from "../component/verification/verify-core.js";
+import { verify, type VerifyRequest } from "../component/verification/verify-core.js";
+import { verifyDeps } from "../component/verification/wiring.js";
 import { alternate, opsPerS } from "./rounds.js";
 import { userSecret } from "./seed.js";
 import type { SignedRequest } from "./verify-requests.js";
@@ -24,16 +23,7 @@ export async function benchCore(env: Record<string, string>, masterKey: Buffer, 
   const svc = startService(config, { log: silentLogger(), connect: false, masterKey });
   const { db } = svc.context;
   const keys = new KeyLookup(db, masterKey);
-  const hooks = svc.features.progress.hooks;
-  const deps: VerifyDeps = {
-    clock: systemClock,
-    userDomains: config.userDomains,
-    maxSignatureAgeS: config.maxSignatureAge,
-    findKey: (jid, keyId) => keys.find(jid, keyId),
-    isAuthorizedAddress: (jid, address) => isAuthorizedAddress(db, jid, address),
-    recordPass: (jid, messageId, domain) => recordPass(db, jid, messageId, domain, Date.now()),
-    recipientDomains: (jid, messageId) => hooks.recipientDomains(jid, messageId),
-  };
+  const deps = verifyDeps({ db, clock: systemClock, config }, keys, svc.features.progress.hooks);
   const requests: VerifyRequest[] = signed.map((s) => ({ signature: s.signature, headers: s.sent, verifierDomain: "other.org" }));
   const inputs = signed.map((s) => {
     const parsed = parseHashHeader(s.signature);

@@ -13,7 +13,7 @@ import { KeyLookup } from "./key-lookup.js";
 import type { Verification } from "./outcome.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { NS_XSMTP, parseVerify, renderVerification, verifyRequestError } from "./verify-adapter.js";
-import { verify, type VerifyRequest } from "./verify-core.js";
+import { verify, type VerifyDeps, type VerifyRequest } from "./verify-core.js";
 import { countResult, recordPass } from "./verification-store.js";
 
 /** What other features may hook into verification (progress publishes events, replay needs recipients). */
@@ -54,19 +54,13 @@ export function wireVerification(ctx: ServiceContext, masterKey: Buffer, hooks: 
     }
   });
 
+  const deps = verifyDeps(ctx, keys, hooks);
+
   function decide(request: VerifyRequest) {
     const { verifierDomain } = request;
     let verification: Verification;
     try {
-      verification = verify(request, {
-        clock,
-        userDomains: config.userDomains,
-        maxSignatureAgeS: config.maxSignatureAge,
-        findKey: (jid, keyId) => keys.find(jid, keyId),
-        isAuthorizedAddress: (jid, address) => isAuthorizedAddress(db, jid, address),
-        recordPass: (jid, messageId, domain) => recordPass(db, jid, messageId, domain, clock.now()),
-        recipientDomains: (jid, messageId) => hooks.recipientDomains(jid, messageId),
-      });
+      verification = verify(request, deps);
     } catch (err) {
       if (!isBusy(err)) throw err;
       verification = { result: "temperror", reason: "service-busy" };
@@ -81,6 +75,19 @@ export function wireVerification(ctx: ServiceContext, masterKey: Buffer, hooks: 
     log.debug({ result: verification.result, reason: verification.reason, jid: verification.jid, by: verifierDomain }, "verified");
     return renderVerification(verification);
   }
+}
+
+/** What the verification core reads and writes, over the service's store (the benchmark uses it too). */
+export function verifyDeps({ db, clock, config }: Pick<ServiceContext, "db" | "clock" | "config">, keys: KeyLookup, hooks: VerificationHooks): VerifyDeps {
+  return {
+    clock,
+    userDomains: config.userDomains,
+    maxSignatureAgeS: config.maxSignatureAge,
+    findKey: (jid, keyId) => keys.find(jid, keyId),
+    isAuthorizedAddress: (jid, address) => isAuthorizedAddress(db, jid, address),
+    recordPass: (jid, messageId, domain) => recordPass(db, jid, messageId, domain, clock.now()),
+    recipientDomains: (jid, messageId) => hooks.recipientDomains(jid, messageId),
+  };
 }
 
 function isBusy(err: unknown): boolean {

@@ -44,7 +44,8 @@ export interface S2sOptions {
 /** The s2s port: peers without SRV records can only assume the default. */
 export const S2S_PORT = 5269;
 
-export interface ProsodyInstance {
+/** A private XMPP server for tests and the demo: Prosody here, ejabberd in test/support/ejabberd.ts. */
+export interface PrivateServer {
   c2sPort: number;
   componentPort: number;
   dir: string;
@@ -58,6 +59,8 @@ export interface ProsodyInstance {
   /** The Prosody log and its stdout/stderr, for debugging. */
   log(): string;
 }
+
+export type ProsodyInstance = PrivateServer;
 
 // Compiled to dist/test/support/prosody.js: the repo root is three levels up.
 const exampleConfig = fileURLToPath(new URL("../../../prosody.example.cfg.lua", import.meta.url));

@@ -1,18 +1,11 @@
 // References: PROTOCOL.md §2 and §9 (tag order of the vectors), RFC 6376 §3.5.
-import { SUPPORTED_ALGORITHM, SUPPORTED_VERSION } from "./hash-header.js";
+import { SUPPORTED_ALGORITHM, SUPPORTED_VERSION, type HashHeader } from "./hash-header.js";
 
-export interface HashHeaderFields {
-  jid: string;
-  keyId: string;
-  signedAt: number;
-  expiresAt?: number;
-  service?: string;
-  ip?: string;
-  headerNames: string[];
-  bodyHash: string;
+/** The tags a signer chooses: a parsed HashHeader without what formatting fixes (v, a) or derives (raw). */
+export type HashHeaderFields = Omit<HashHeader, "version" | "algorithm" | "raw" | "mac"> & {
   /** Omit (or pass "") while computing the signing input: `b=` must be empty then. */
   mac?: string;
-}
+};
 
 /**
  * Writes an X-XMPP-Hash value on one line. The tag order is the vectors'

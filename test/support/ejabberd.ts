@@ -4,6 +4,7 @@
 //
 // ejabberdctl reads /etc/ejabberd/ejabberdctl.cfg unless given --ctl-config,
 // and that file would reset the config path: each instance gets its own.
+import type { PrivateServer } from "../../component/devserver/prosody.js";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { readFileSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
@@ -24,20 +25,8 @@ export interface EjabberdOptions {
   hosts?: string[];
 }
 
-export interface EjabberdInstance {
-  c2sPort: number;
-  componentPort: number;
-  dir: string;
-  register(user: string, host: string, password: string): Promise<void>;
-  /** `ejabberdctl stop`, then `stopped` (waits for the node to go), then removes the temp dir. */
-  stop(): Promise<void>;
-  /** Stop, then start on the same ports and data; resolves once both ports accept again. */
-  restart(): Promise<void>;
-  /** SIGKILL the Erlang VM, as a crash would; the temp dir stays until stop(). */
-  kill(): void;
-  /** ejabberd.log and error.log, for debugging. */
-  log(): string;
-}
+/** stop() is `ejabberdctl stop` then `stopped`; kill() SIGKILLs the Erlang VM; log() is ejabberd.log and error.log. */
+export type EjabberdInstance = PrivateServer;
 
 // Compiled to dist/test/support/ejabberd.js: the repo root is three levels up.
 const exampleConfig = fileURLToPath(new URL("../../../ejabberd.example.yml", import.meta.url));

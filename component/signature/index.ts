@@ -19,3 +19,4 @@ export { computeMac, macMatches } from "./mac.js";
 export { decodeSecret, encodeSecret, generateSecret, SECRET_BYTES } from "./secret.js";
 export { splitMessage, type MessageField, type SplitMessage } from "./message.js";
 export { IDENTITY_FIELD_NAME, SignatureOptionError, signFields, signMessage, type FieldSignOptions, type SignOptions } from "./sign.js";
+export { checkHeaderBlock, MAX_LINE_OCTETS, type HeaderBlockCheck, type MessageProblem } from "./header-block-check.js";

@@ -1,0 +1,84 @@
+// References: PROTOCOL.md §3.1 (what a message must be), §2 (one
+// X-XMPP-Identity); RFC 5322 §2.1.1 (998 octets), §2.2 (field syntax),
+// §3.6 (singleton fields); RFC 6532 §3.2 (UTF-8 header values).
+import { isUtf8 } from "node:buffer";
+
+export type MessageProblem = "malformed-message" | "duplicate-header";
+
+export type HeaderBlockCheck = { ok: true } | { ok: false; reason: MessageProblem; detail: string };
+
+const CR = 0x0d;
+const LF = 0x0a;
+const HTAB = 0x09;
+const SP = 0x20;
+const COLON = 0x3a;
+const DEL = 0x7f;
+export const MAX_LINE_OCTETS = 998;
+
+/** Fields a mail client displays or threads by: RFC 5322 allows one of each. */
+const SINGLETONS = ["sender", "reply-to", "subject", "date", "message-id", "x-xmpp-identity"];
+
+/**
+ * Checks the header block (everything before the first empty line; the
+ * empty line itself may be included) before anything is hashed, in one pass
+ * over its octets. A bare CR or a NUL would let a line-based parser and a
+ * mail client read different fields; a repeated From or Subject would let the
+ * signed one and the displayed one differ. Malformation is reported before
+ * duplication, since a field's name is only known once its octets are sound.
+ * `ignore` names fields the caller removes anyway (a signer's old
+ * X-XMPP-Identity), lower case.
+ */
+export function checkHeaderBlock(head: Buffer, ignore: ReadonlySet<string> = new Set()): HeaderBlockCheck {
+  const counts = new Map<string, number>();
+  let start = 0;
+  let fieldStart = -1;
+  const endField = (end: number): HeaderBlockCheck | null => {
+    if (fieldStart < 0) return null;
+    if (!isUtf8(head.subarray(fieldStart, end))) return malformed("a header field is not valid UTF-8");
+    fieldStart = -1;
+    return null;
+  };
+  while (start < head.length) {
+    const lf = head.indexOf(LF, start);
+    const lineEnd = lf < 0 ? head.length : lf;
+    const contentEnd = lineEnd > start && head[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+    if (contentEnd === start) break; // the empty line: the header block ends here
+    if (contentEnd - start > MAX_LINE_OCTETS) return malformed(`a header line is longer than ${MAX_LINE_OCTETS} octets`);
+    for (let i = start; i < contentEnd; i++) {
+      const byte = head[i]!;
+      if (byte === CR) return malformed("a header line holds a bare CR");
+      if (byte === 0) return malformed("a header line holds a NUL");
+      if ((byte < SP && byte !== HTAB) || byte === DEL) return malformed("a header field holds a control character");
+    }
+    const continuation = head[start] === SP || head[start] === HTAB;
+    if (!continuation) {
+      const problem = endField(start);
+      if (problem) return problem;
+      fieldStart = start;
+      // Searched within the line only, so a block of colon-less lines stays linear.
+      const colon = head.subarray(start, contentEnd).indexOf(COLON);
+      if (colon >= 0) {
+        let nameEnd = start + colon;
+        while (nameEnd > start && (head[nameEnd - 1] === SP || head[nameEnd - 1] === HTAB)) nameEnd--;
+        const name = head.toString("latin1", start, nameEnd).toLowerCase();
+        counts.set(name, (counts.get(name) ?? 0) + 1);
+      }
+    }
+    start = lf < 0 ? head.length : lf + 1;
+  }
+  const problem = endField(start);
+  if (problem) return problem;
+
+  const from = counts.get("from") ?? 0;
+  if (from !== 1) return { ok: false, reason: "duplicate-header", detail: `the message has ${from} From fields, not exactly one` };
+  for (const name of SINGLETONS) {
+    if (!ignore.has(name) && (counts.get(name) ?? 0) > 1) {
+      return { ok: false, reason: "duplicate-header", detail: `the message has more than one ${name} field` };
+    }
+  }
+  return { ok: true };
+}
+
+function malformed(detail: string): HeaderBlockCheck {
+  return { ok: false, reason: "malformed-message", detail };
+}

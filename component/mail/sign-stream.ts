@@ -15,7 +15,7 @@ import { newMessageId, rfc5322Date } from "./added-fields.js";
 import { spoolBody } from "./body-spool.js";
 import { countFields, defaultHeaderNames, withIdentityOversigned } from "./default-headers.js";
 import { readHeaderBlock, type MessageStream } from "./header-block.js";
-import { removeFields } from "./remove-fields.js";
+import { REPLACED_FIELDS, signableHead } from "./signable.js";
 import { foldTagList, signFields } from "./sign-fields.js";
 import { writeAll } from "./write-out.js";
 
@@ -32,8 +32,7 @@ export interface SignerOptions {
   now?: () => number;
 }
 
-/** A message the signer cannot sign as it is (no From): the caller's input is wrong. */
-export class UnsignableMessageError extends Error {}
+export { UnsignableMessageError } from "./signable.js";
 
 export interface SignedSummary {
   /** Things done to the message that the user should know about (for stderr). */
@@ -53,17 +52,13 @@ export interface PreparedSignature extends SignedSummary {
 export function prepareSignature(message: MessageStream, bodyHash: string, options: SignerOptions): PreparedSignature {
   const ms = (options.now ?? Date.now)();
   const eol = message.split.lineEnding;
-  const original = message.split.fields;
-  if (countFields(original, "from") === 0) throw new UnsignableMessageError("the message has no From field; refusing to sign it");
+  const { head, kept } = signableHead(message);
 
   const notes: string[] = [];
-  const replaced = new Set([IDENTITY_FIELD_NAME.toLowerCase(), HASH_FIELD_NAME.toLowerCase()]);
-  for (const field of original.filter((f) => replaced.has(f.name.toLowerCase()))) {
+  for (const field of message.split.fields.filter((f) => REPLACED_FIELDS.has(f.name.toLowerCase()))) {
     const other = field.name.toLowerCase() === "x-xmpp-identity" && field.value.trim().toLowerCase() !== options.jid.toLowerCase();
     notes.push(`removed an existing ${field.name} field${other ? ` naming ${field.value.trim()}, not the signing identity` : ""}`);
   }
-  const { head } = removeFields(message.head, replaced);
-  const kept = original.filter((f) => !replaced.has(f.name.toLowerCase()));
 
   const added: HeaderField[] = [{ name: IDENTITY_FIELD_NAME, value: ` ${options.jid}` }];
   if (countFields(kept, "date") === 0) {
@@ -95,7 +90,7 @@ export function prepareSignature(message: MessageStream, bodyHash: string, optio
 /** Reads, signs and writes a message; the body is spooled meanwhile (body-spool.ts). */
 export async function signStream(input: Readable | AsyncIterable<Buffer>, output: Writable, options: SignerOptions, end = false): Promise<SignedSummary> {
   const message = await readHeaderBlock(input);
-  if (countFields(message.split.fields, "from") === 0) throw new UnsignableMessageError("the message has no From field; refusing to sign it");
+  signableHead(message); // refused before the body is spooled; prepareSignature checks again for sendmail
   const body = await spoolBody(message.body);
   try {
     const signed = prepareSignature(message, body.bodyHash, options);

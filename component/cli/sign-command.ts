@@ -1,8 +1,9 @@
 /**
  * `xsmtp sign`: a filter that reads a message on stdin and writes it signed
  * on stdout. Exit 0 signed; 2 for bad settings or a message that cannot be
- * signed (no From). What was changed besides the two XSMTP fields is said on
- * stderr.
+ * signed (no From, no Date or Message-ID, a header block PROTOCOL.md §3.1
+ * forbids). It adds only the two XSMTP fields; what else it changed (old
+ * XSMTP fields removed) is said on stderr.
  */
 import type { Command } from "commander";
 import { resolveSigner, SignerConfigError, type SignerFlags } from "../mail/signer-config.js";

@@ -1,6 +1,6 @@
 /**
  * Signs a message read from a stream and writes it signed: X-XMPP-Hash and
- * X-XMPP-Identity (plus Date and Message-ID when missing) on top, then the
+ * X-XMPP-Identity (plus what the caller adds) on top, then the
  * original header block and body byte for byte, in the message's own line
  * ending. Existing X-XMPP-Identity and X-XMPP-Hash fields are removed: fields
  * are selected bottom up, so an old X-XMPP-Identity lower in the message
@@ -10,12 +10,10 @@
  */
 import type { Readable, Writable } from "node:stream";
 import { HASH_FIELD_NAME, IDENTITY_FIELD_NAME, type HeaderField } from "../signature/index.js";
-import { domainOf } from "../xmpp/jid.js";
-import { newMessageId, rfc5322Date } from "./added-fields.js";
 import { spoolBody } from "./body-spool.js";
-import { countFields, defaultHeaderNames, withIdentityOversigned } from "./default-headers.js";
+import { defaultHeaderNames, withIdentityOversigned } from "./default-headers.js";
 import { readHeaderBlock, type MessageStream } from "./header-block.js";
-import { REPLACED_FIELDS, signableHead } from "./signable.js";
+import { REPLACED_FIELDS, requireDateAndMessageId, signableHead } from "./signable.js";
 import { foldTagList, signFields } from "./sign-fields.js";
 import { writeAll } from "./write-out.js";
 
@@ -48,8 +46,12 @@ export interface PreparedSignature extends SignedSummary {
   head: Buffer;
 }
 
-/** Signs a message whose header block was read and whose body was hashed; writes nothing. */
-export function prepareSignature(message: MessageStream, bodyHash: string, options: SignerOptions): PreparedSignature {
+/**
+ * Signs a message whose header block was read and whose body was hashed;
+ * writes nothing. `addOnTop` are fields the caller adds below X-XMPP-Identity
+ * (sendmail's Date and Message-ID); they are signed like the message's own.
+ */
+export function prepareSignature(message: MessageStream, bodyHash: string, options: SignerOptions, addOnTop: HeaderField[] = []): PreparedSignature {
   const ms = (options.now ?? Date.now)();
   const eol = message.split.lineEnding;
   const { head, kept } = signableHead(message);
@@ -59,17 +61,9 @@ export function prepareSignature(message: MessageStream, bodyHash: string, optio
     const other = field.name.toLowerCase() === "x-xmpp-identity" && field.value.trim().toLowerCase() !== options.jid.toLowerCase();
     notes.push(`removed an existing ${field.name} field${other ? ` naming ${field.value.trim()}, not the signing identity` : ""}`);
   }
-
-  const added: HeaderField[] = [{ name: IDENTITY_FIELD_NAME, value: ` ${options.jid}` }];
-  if (countFields(kept, "date") === 0) {
-    added.push({ name: "Date", value: ` ${rfc5322Date(ms)}` });
-    notes.push("added a Date field (the message had none)");
-  }
-  if (countFields(kept, "message-id") === 0) {
-    added.push({ name: "Message-ID", value: ` ${newMessageId(ms, domainOf(options.jid))}` });
-    notes.push("added a Message-ID field (the message had none)");
-  }
+  const added: HeaderField[] = [{ name: IDENTITY_FIELD_NAME, value: ` ${options.jid}` }, ...addOnTop];
   const fields = [...added, ...kept];
+  requireDateAndMessageId(fields);
   const signedAt = Math.floor(ms / 1000);
   const value = signFields({
     fields,
@@ -90,7 +84,8 @@ export function prepareSignature(message: MessageStream, bodyHash: string, optio
 /** Reads, signs and writes a message; the body is spooled meanwhile (body-spool.ts). */
 export async function signStream(input: Readable | AsyncIterable<Buffer>, output: Writable, options: SignerOptions, end = false): Promise<SignedSummary> {
   const message = await readHeaderBlock(input);
-  signableHead(message); // refused before the body is spooled; prepareSignature checks again for sendmail
+  // Refused before the body is spooled; prepareSignature checks again (sendmail calls it alone).
+  requireDateAndMessageId(signableHead(message).kept);
   const body = await spoolBody(message.body);
   try {
     const signed = prepareSignature(message, body.bodyHash, options);

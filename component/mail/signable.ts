@@ -36,3 +36,21 @@ export function signableHead(message: MessageStream): SignableHead {
   if (!check.ok) throw new UnsignableMessageError(`refusing to sign: ${check.detail} (${check.reason}, PROTOCOL.md §3.1)`);
   return { head, kept };
 }
+
+/**
+ * Date and Message-ID must be signed (§2), so they must exist: `xsmtp sign`
+ * is a filter that changes nothing but the XSMTP fields, so it refuses;
+ * `xsmtp sendmail` adds them first, as sendmail does. An empty Message-ID
+ * (`<>` or white space) names no message: progress and threading need one.
+ */
+export function requireDateAndMessageId(fields: HeaderField[]): void {
+  for (const name of ["Date", "Message-ID"]) {
+    if (countFields(fields, name.toLowerCase()) === 0) {
+      throw new UnsignableMessageError(`the message has no ${name} field; refusing to sign it (PROTOCOL.md §2 requires it signed; xsmtp sendmail adds one)`);
+    }
+  }
+  for (const field of fields.filter((f) => f.name.toLowerCase() === "message-id")) {
+    const id = field.value.replace(/\s+/g, "");
+    if (id === "" || id === "<>") throw new UnsignableMessageError("the message's Message-ID field is empty; refusing to sign it");
+  }
+}

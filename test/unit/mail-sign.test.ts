@@ -36,12 +36,14 @@ describe("xsmtp sign", () => {
     });
   }
 
-  it("oversigns every default field, and mime-version and content-type when present", async () => {
+  // Revision 0.1 (§10) widened the default list; absent names are now listed once too.
+  it("signs PROTOCOL.md §10's default list, each name once more than the message has it", async () => {
     const r = await sign(fixture("multipart-attachment.eml"));
     const { h } = theirTags(r.stdout.toString("utf8").split("\r\nX-XMPP-Identity")[0]!.slice("X-XMPP-Hash:".length));
     assert.equal(
       h,
-      "from:from:to:to:cc:cc:subject:subject:date:date:message-id:message-id:x-xmpp-identity:x-xmpp-identity:mime-version:mime-version:content-type:content-type",
+      "from:from:sender:reply-to:to:to:cc:cc:subject:subject:date:date:message-id:message-id:in-reply-to:references:" +
+        "mime-version:mime-version:content-type:content-type:content-transfer-encoding:x-xmpp-identity:x-xmpp-identity",
     );
   });
 

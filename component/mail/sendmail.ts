@@ -83,7 +83,7 @@ async function* concat(first: Buffer[], body: SpooledBody): AsyncGenerator<Buffe
 async function handOver(settings: SendmailSettings, argv: string[], message: AsyncIterable<Buffer>): Promise<number> {
   const child = spawn(settings.sendmailPath, argv, {
     stdio: ["pipe", "inherit", "inherit"],
-    env: { ...process.env, [LOOP_GUARD]: "1" },
+    env: childEnv(process.env),
   });
   const spawned = Promise.race([once(child, "spawn"), once(child, "error").then(([err]) => Promise.reject(err))]);
   await spawned;
@@ -91,4 +91,15 @@ async function handOver(settings: SendmailSettings, argv: string[], message: Asy
   // If sendmail exits early it closes its stdin; its exit code tells what happened, not our EPIPE.
   await writeAll(child.stdin, message, true).catch(() => undefined);
   return exited;
+}
+
+/**
+ * The real sendmail's environment: ours without any XSMTP_* variable (the
+ * signing secret, the XMPP password, the component's secret...), which a
+ * mail transfer agent, its queue runner or a local delivery program has no
+ * business with and may log; only the loop guard is added.
+ */
+export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept = Object.entries(env).filter(([key]) => !key.toUpperCase().startsWith("XSMTP_"));
+  return { ...Object.fromEntries(kept), [LOOP_GUARD]: "1" };
 }

@@ -1,4 +1,4 @@
-// References: RFC 6376 §5 (signer actions), §3.2 (tag values); PROTOCOL.md §2, §3 and §9.
+// References: RFC 6376 §5 (signer actions), §3.2 (tag values); PROTOCOL.md §2, §3, §3.2 and §9.
 import { createBodyHasher } from "./body-hasher.js";
 import { formatHashHeader, type HashHeaderFields } from "./format-hash-header.js";
 import { parseHashHeader, REQUIRED_HEADERS } from "./hash-header.js";
@@ -26,6 +26,10 @@ export interface FieldSignOptions {
 export interface SignOptions extends Omit<FieldSignOptions, "fields" | "bodyHash"> {
   message: Buffer;
 }
+
+/** PROTOCOL.md §3.2: verifiers refuse more names in h= (and a field over 8,192 octets). */
+export const MAX_SIGNED_NAMES = 64;
+export const MAX_HASH_FIELD_OCTETS = 8192;
 
 /** Options that would make a signature no verifier accepts (a signer bug, better found here). */
 export class SignatureOptionError extends Error {}
@@ -69,6 +73,9 @@ function refuseUnwritable(tags: HashHeaderFields): void {
   ];
   for (const [option, value] of values) {
     if (value !== undefined && /[\r\n;]/.test(value)) throw new SignatureOptionError(`${option}: a tag value must not hold CR, LF or ";" (PROTOCOL.md §2)`);
+  }
+  if (tags.headerNames.length > MAX_SIGNED_NAMES) {
+    throw new SignatureOptionError(`headerNames (h=): ${tags.headerNames.length} names, more than the ${MAX_SIGNED_NAMES} a verifier accepts (PROTOCOL.md §3.2)`);
   }
   const missing = REQUIRED_HEADERS.filter((name) => !tags.headerNames.includes(name));
   if (missing.length) {

@@ -63,6 +63,15 @@ describe("xsmtp sign: tag values", () => {
     assert.equal(h, "from:date:message-id:x-xmpp-identity:x-xmpp-identity");
   });
 
+  it("more than 64 names in h= or an X-XMPP-Hash over 8,192 octets is refused (PROTOCOL.md §3.2)", async () => {
+    const manyTo = MESSAGE.replace("\r\n\r\n", "\r\n" + "To: bob@other.org\r\n".repeat(60) + "\r\n");
+    const r = await runCli(["sign"], SIGNER_ENV, manyTo);
+    assert.deepEqual([r.code, r.stderr, r.stdout.length], [2, "xsmtp: headerNames (h=): 78 names, more than the 64 a verifier accepts (PROTOCOL.md §3.2)\n", 0]);
+    const long = `from:date:message-id:x-${"a".repeat(8200)}`;
+    const why = "the X-XMPP-Hash field would exceed the 8192 octets a verifier accepts (PROTOCOL.md §3.2); sign fewer or shorter header names";
+    await refused(["--headers", long], {}, `xsmtp: ${why}\n`);
+  });
+
   it("xsmtp sendmail: a line break in XSMTP_SIGNING_SERVICE fails the signing; the failure policy applies", async () => {
     const fake = fakeSendmail(0);
     const r = await runCli(["sendmail", "-t", "-i"], { ...SIGNER_ENV, XSMTP_SIGNING_SERVICE: "xsmtp.example.org\r\nX-Evil: yes", XSMTP_SENDMAIL_PATH: fake.path }, MESSAGE);

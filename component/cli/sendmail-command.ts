@@ -11,8 +11,9 @@ import { SendmailConfigError } from "../mail/sendmail-config.js";
 export const SENDMAIL_HELP = `Usage: xsmtp sendmail [sendmail options] [recipient...]
 
 A drop-in for /usr/sbin/sendmail (as called by mutt, git send-email, cron):
-signs the message with the configured key, optionally publishes 'submitted',
-and hands it to the real sendmail with the same arguments.
+signs the message with the configured key (adding Date and Message-ID when
+missing), optionally publishes 'submitted', and hands it to the real sendmail
+with the same arguments, in an environment without any XSMTP_* variable.
 
 XSMTP's own options (removed before the real sendmail runs):
   --on-sign-failure send|keep   send unsigned with a warning (default), or keep and exit 75

@@ -1,8 +1,9 @@
 /**
  * `xsmtp sign`: a filter that reads a message on stdin and writes it signed
  * on stdout. Exit 0 signed; 2 for bad settings or a message that cannot be
- * signed (no From). What was changed besides the two XSMTP fields is said on
- * stderr.
+ * signed (no From, no Date or Message-ID, a header block PROTOCOL.md §3.1
+ * forbids). It adds only the two XSMTP fields; what else it changed (old
+ * XSMTP fields removed) is said on stderr.
  */
 import type { Command } from "commander";
 import { resolveSigner, SignerConfigError, type SignerFlags } from "../mail/signer-config.js";
@@ -18,7 +19,7 @@ export function addSignCommand(program: Command): void {
     .option("--jid <jid>", "the signing identity, a bare JID [env XSMTP_SIGNING_JID]")
     .option("--key-id <id>", "the key id (k=) [env XSMTP_SIGNING_KEY_ID]")
     .option("--secret-file <file>", "file holding the 43-character secret [env XSMTP_SIGNING_SECRET or XSMTP_SIGNING_SECRET_FILE]")
-    .option("--headers <names>", "h=: colon-separated field names (default: the common fields, oversigned)")
+    .option("--headers <names>", "h=: colon-separated field names, naming from, date and message-id (default: PROTOCOL.md §10's list, oversigned)")
     .option("--service <jid>", "s=: the XSMTP service JID, the JID's domain or a subdomain")
     .option("--ip <address>", "ip=: the submitting host's address")
     .option("--expire-after <seconds>", "x=: the signature expires this many seconds after signing")

@@ -8,22 +8,35 @@
  */
 import type { HeaderField } from "../signature/index.js";
 
-/** Signed always, present or not (an absent Cc then cannot be added). */
-export const ALWAYS_SIGNED = ["from", "to", "cc", "subject", "date", "message-id", "x-xmpp-identity"];
-/** Signed when the message has them: they decide how the body is read. */
-export const SIGNED_WHEN_PRESENT = ["mime-version", "content-type"];
+/**
+ * The default list of PROTOCOL.md §10, signed present or not: a name the
+ * message lacks is listed once, so that adding it later (a Reply-To that
+ * diverts answers, a Content-Type that makes the body read differently)
+ * breaks the signature.
+ */
+export const DEFAULT_SIGNED = [
+  "from",
+  "sender",
+  "reply-to",
+  "to",
+  "cc",
+  "subject",
+  "date",
+  "message-id",
+  "in-reply-to",
+  "references",
+  "mime-version",
+  "content-type",
+  "content-transfer-encoding",
+  "x-xmpp-identity",
+];
 
 export function countFields(fields: HeaderField[], name: string): number {
   return fields.filter((f) => f.name.toLowerCase() === name).length;
 }
 
 export function defaultHeaderNames(fields: HeaderField[]): string[] {
-  const names: string[] = [];
-  for (const name of ALWAYS_SIGNED) names.push(...oversigned(fields, name));
-  for (const name of SIGNED_WHEN_PRESENT) {
-    if (countFields(fields, name) > 0) names.push(...oversigned(fields, name));
-  }
-  return names;
+  return DEFAULT_SIGNED.flatMap((name) => oversigned(fields, name));
 }
 
 /**

@@ -2,22 +2,25 @@
  * `xsmtp sendmail`: a drop-in for `sendmail -t -i` that signs on the way.
  * The real sendmail gets the same argv and the signed message. A message is
  * never lost because of XSMTP: when signing fails it is sent unsigned with a
- * warning (send) or kept in a directory with a non-zero exit (keep).
+ * warning (send) or kept in a directory with a non-zero exit (keep). A
+ * missing Date or Message-ID is added before signing, as sendmail would.
  * `submitted` is published before the hand-over, so that the recipients'
  * domains are known to the service before any recipient can verify.
  *
- * References: PROTOCOL.md §6 (submitted); sendmail(8); sysexits.h (75 EX_TEMPFAIL).
+ * References: PROTOCOL.md §2 (date, message-id signed), §6 (submitted); sendmail(8); sysexits.h (75 EX_TEMPFAIL).
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import type { Readable } from "node:stream";
+import { domainOf } from "../xmpp/jid.js";
+import { missingFields } from "./added-fields.js";
 import { spoolBody, type SpooledBody } from "./body-spool.js";
 import { readHeaderBlock } from "./header-block.js";
 import { keepMessage } from "./keep-message.js";
 import { parseSendmailArgs, untilDotLine } from "./sendmail-args.js";
 import { loadSendmailSettings, type SendmailSettings } from "./sendmail-config.js";
 import { resolveSigner } from "./signer-config.js";
-import { prepareSignature, type PreparedSignature } from "./sign-stream.js";
+import { prepareSignature, type PreparedSignature, type SignerOptions } from "./sign-stream.js";
 import { publishSubmitted, recipientsOf } from "./submitted-event.js";
 import { writeAll } from "./write-out.js";
 
@@ -37,9 +40,13 @@ export async function runSendmail(argv: string[], stdin: Readable, warn: (messag
   const body = await spoolBody(message.body);
   try {
     let signed: PreparedSignature | undefined;
+    let signer: SignerOptions | undefined;
     try {
-      signed = prepareSignature(message, body.bodyHash, resolveSigner({}, settings.env));
-      for (const note of signed.notes) warn(note);
+      signer = resolveSigner({}, settings.env);
+      // As sendmail does; `xsmtp sign` refuses instead, being a filter that adds only XSMTP's fields.
+      const missing = missingFields(message.split.fields, (signer.now ?? Date.now)(), domainOf(signer.jid));
+      signed = prepareSignature(message, body.bodyHash, signer, missing.fields);
+      for (const note of [...missing.notes, ...signed.notes]) warn(note);
     } catch (err) {
       if (settings.onSignFailure === "keep") {
         const path = await keepMessage(settings.keepDir, concat([message.head], body));
@@ -48,8 +55,7 @@ export async function runSendmail(argv: string[], stdin: Readable, warn: (messag
       }
       warn(`not signed (${(err as Error).message}); sending it unsigned`);
     }
-    if (signed && settings.publisher) {
-      const signer = resolveSigner({}, settings.env);
+    if (signed && signer && settings.publisher) {
       const recipients = recipientsOf(args.recipients, signed.fields, args.readRecipientsFromHeader);
       await publishSubmitted({ ...settings.publisher, jid: signer.jid }, signer.service, signed.fields, recipients).catch((err) =>
         warn(`could not publish 'submitted': ${(err as { condition?: string }).condition ?? (err as Error).message}`),
@@ -77,7 +83,7 @@ async function* concat(first: Buffer[], body: SpooledBody): AsyncGenerator<Buffe
 async function handOver(settings: SendmailSettings, argv: string[], message: AsyncIterable<Buffer>): Promise<number> {
   const child = spawn(settings.sendmailPath, argv, {
     stdio: ["pipe", "inherit", "inherit"],
-    env: { ...process.env, [LOOP_GUARD]: "1" },
+    env: childEnv(process.env),
   });
   const spawned = Promise.race([once(child, "spawn"), once(child, "error").then(([err]) => Promise.reject(err))]);
   await spawned;
@@ -85,4 +91,15 @@ async function handOver(settings: SendmailSettings, argv: string[], message: Asy
   // If sendmail exits early it closes its stdin; its exit code tells what happened, not our EPIPE.
   await writeAll(child.stdin, message, true).catch(() => undefined);
   return exited;
+}
+
+/**
+ * The real sendmail's environment: ours without any XSMTP_* variable (the
+ * signing secret, the XMPP password, the component's secret...), which a
+ * mail transfer agent, its queue runner or a local delivery program has no
+ * business with and may log; only the loop guard is added.
+ */
+export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept = Object.entries(env).filter(([key]) => !key.toUpperCase().startsWith("XSMTP_"));
+  return { ...Object.fromEntries(kept), [LOOP_GUARD]: "1" };
 }

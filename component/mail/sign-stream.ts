@@ -1,6 +1,6 @@
 /**
  * Signs a message read from a stream and writes it signed: X-XMPP-Hash and
- * X-XMPP-Identity (plus Date and Message-ID when missing) on top, then the
+ * X-XMPP-Identity (plus what the caller adds) on top, then the
  * original header block and body byte for byte, in the message's own line
  * ending. Existing X-XMPP-Identity and X-XMPP-Hash fields are removed: fields
  * are selected bottom up, so an old X-XMPP-Identity lower in the message
@@ -10,13 +10,11 @@
  */
 import type { Readable, Writable } from "node:stream";
 import { HASH_FIELD_NAME, IDENTITY_FIELD_NAME, type HeaderField } from "../signature/index.js";
-import { domainOf } from "../xmpp/jid.js";
-import { newMessageId, rfc5322Date } from "./added-fields.js";
 import { spoolBody } from "./body-spool.js";
-import { countFields, defaultHeaderNames, withIdentityOversigned } from "./default-headers.js";
+import { defaultHeaderNames, withIdentityOversigned } from "./default-headers.js";
 import { readHeaderBlock, type MessageStream } from "./header-block.js";
-import { removeFields } from "./remove-fields.js";
-import { foldTagList, signFields } from "./sign-fields.js";
+import { REPLACED_FIELDS, requireDateAndMessageId, signableHead } from "./signable.js";
+import { foldTagList, MAX_HASH_FIELD_OCTETS, SignatureOptionError, signFields } from "./sign-fields.js";
 import { writeAll } from "./write-out.js";
 
 export interface SignerOptions {
@@ -32,8 +30,7 @@ export interface SignerOptions {
   now?: () => number;
 }
 
-/** A message the signer cannot sign as it is (no From): the caller's input is wrong. */
-export class UnsignableMessageError extends Error {}
+export { UnsignableMessageError } from "./signable.js";
 
 export interface SignedSummary {
   /** Things done to the message that the user should know about (for stderr). */
@@ -49,32 +46,24 @@ export interface PreparedSignature extends SignedSummary {
   head: Buffer;
 }
 
-/** Signs a message whose header block was read and whose body was hashed; writes nothing. */
-export function prepareSignature(message: MessageStream, bodyHash: string, options: SignerOptions): PreparedSignature {
+/**
+ * Signs a message whose header block was read and whose body was hashed;
+ * writes nothing. `addOnTop` are fields the caller adds below X-XMPP-Identity
+ * (sendmail's Date and Message-ID); they are signed like the message's own.
+ */
+export function prepareSignature(message: MessageStream, bodyHash: string, options: SignerOptions, addOnTop: HeaderField[] = []): PreparedSignature {
   const ms = (options.now ?? Date.now)();
   const eol = message.split.lineEnding;
-  const original = message.split.fields;
-  if (countFields(original, "from") === 0) throw new UnsignableMessageError("the message has no From field; refusing to sign it");
+  const { head, kept } = signableHead(message);
 
   const notes: string[] = [];
-  const replaced = new Set([IDENTITY_FIELD_NAME.toLowerCase(), HASH_FIELD_NAME.toLowerCase()]);
-  for (const field of original.filter((f) => replaced.has(f.name.toLowerCase()))) {
+  for (const field of message.split.fields.filter((f) => REPLACED_FIELDS.has(f.name.toLowerCase()))) {
     const other = field.name.toLowerCase() === "x-xmpp-identity" && field.value.trim().toLowerCase() !== options.jid.toLowerCase();
     notes.push(`removed an existing ${field.name} field${other ? ` naming ${field.value.trim()}, not the signing identity` : ""}`);
   }
-  const { head } = removeFields(message.head, replaced);
-  const kept = original.filter((f) => !replaced.has(f.name.toLowerCase()));
-
-  const added: HeaderField[] = [{ name: IDENTITY_FIELD_NAME, value: ` ${options.jid}` }];
-  if (countFields(kept, "date") === 0) {
-    added.push({ name: "Date", value: ` ${rfc5322Date(ms)}` });
-    notes.push("added a Date field (the message had none)");
-  }
-  if (countFields(kept, "message-id") === 0) {
-    added.push({ name: "Message-ID", value: ` ${newMessageId(ms, domainOf(options.jid))}` });
-    notes.push("added a Message-ID field (the message had none)");
-  }
+  const added: HeaderField[] = [{ name: IDENTITY_FIELD_NAME, value: ` ${options.jid}` }, ...addOnTop];
   const fields = [...added, ...kept];
+  requireDateAndMessageId(fields);
   const signedAt = Math.floor(ms / 1000);
   const value = signFields({
     fields,
@@ -88,14 +77,19 @@ export function prepareSignature(message: MessageStream, bodyHash: string, optio
     service: options.service,
     ip: options.ip,
   });
-  const lines = [`${HASH_FIELD_NAME}: ${foldTagList(value, eol)}`, ...added.map((f) => `${f.name}:${f.value}`)];
+  const hashField = `${HASH_FIELD_NAME}: ${foldTagList(value, eol)}`;
+  if (Buffer.byteLength(hashField) > MAX_HASH_FIELD_OCTETS) {
+    throw new SignatureOptionError(`the X-XMPP-Hash field would exceed the ${MAX_HASH_FIELD_OCTETS} octets a verifier accepts (PROTOCOL.md §3.2); sign fewer or shorter header names`);
+  }
+  const lines = [hashField, ...added.map((f) => `${f.name}:${f.value}`)];
   return { top: Buffer.from(lines.join(eol) + eol, "utf8"), head, notes, fields: [{ name: HASH_FIELD_NAME, value: ` ${value}` }, ...fields] };
 }
 
 /** Reads, signs and writes a message; the body is spooled meanwhile (body-spool.ts). */
 export async function signStream(input: Readable | AsyncIterable<Buffer>, output: Writable, options: SignerOptions, end = false): Promise<SignedSummary> {
   const message = await readHeaderBlock(input);
-  if (countFields(message.split.fields, "from") === 0) throw new UnsignableMessageError("the message has no From field; refusing to sign it");
+  // Refused before the body is spooled; prepareSignature checks again (sendmail calls it alone).
+  requireDateAndMessageId(signableHead(message).kept);
   const body = await spoolBody(message.body);
   try {
     const signed = prepareSignature(message, body.bodyHash, options);

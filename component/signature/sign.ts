@@ -1,7 +1,7 @@
-// References: RFC 6376 §5 (signer actions), PROTOCOL.md §2, §3 and §9.
+// References: RFC 6376 §5 (signer actions), §3.2 (tag values); PROTOCOL.md §2, §3, §3.2 and §9.
 import { createBodyHasher } from "./body-hasher.js";
 import { formatHashHeader, type HashHeaderFields } from "./format-hash-header.js";
-import { parseHashHeader } from "./hash-header.js";
+import { parseHashHeader, REQUIRED_HEADERS } from "./hash-header.js";
 import { computeMac } from "./mac.js";
 import { splitMessage } from "./message.js";
 import { selectHeaders, type HeaderField } from "./select-headers.js";
@@ -27,6 +27,10 @@ export interface SignOptions extends Omit<FieldSignOptions, "fields" | "bodyHash
   message: Buffer;
 }
 
+/** PROTOCOL.md §3.2: verifiers refuse more names in h= (and a field over 8,192 octets). */
+export const MAX_SIGNED_NAMES = 64;
+export const MAX_HASH_FIELD_OCTETS = 8192;
+
 /** Options that would make a signature no verifier accepts (a signer bug, better found here). */
 export class SignatureOptionError extends Error {}
 
@@ -45,11 +49,38 @@ export function signFields(options: FieldSignOptions): string {
     headerNames: options.headerNames.map((name) => name.toLowerCase()),
     bodyHash: options.bodyHash,
   };
+  refuseUnwritable(tags);
   // Refused with the reason a verifier would give.
   const check = parseHashHeader(formatHashHeader({ ...tags, mac: "AAAA" }));
   if (!check.ok) throw new SignatureOptionError(`signMessage: the signature would be rejected as ${check.reason}`);
   const input = signingInput(selectHeaders(tags.headerNames, options.fields), formatHashHeader(tags));
   return formatHashHeader({ ...tags, mac: computeMac(options.secret, input) });
+}
+
+/**
+ * Refuses, naming the option, what the verifier's parse might not catch or
+ * would report only as a bare reason: a CR, LF or ";" in a tag value ends the
+ * field or the tag and lets the value inject others (PROTOCOL.md §2), and an
+ * h= without the required names.
+ */
+function refuseUnwritable(tags: HashHeaderFields): void {
+  const values: [string, string | undefined][] = [
+    ["jid (j=)", tags.jid],
+    ["keyId (k=)", tags.keyId],
+    ["service (s=)", tags.service],
+    ["ip (ip=)", tags.ip],
+    ...tags.headerNames.map((name): [string, string] => ["headerNames (h=)", name]),
+  ];
+  for (const [option, value] of values) {
+    if (value !== undefined && /[\r\n;]/.test(value)) throw new SignatureOptionError(`${option}: a tag value must not hold CR, LF or ";" (PROTOCOL.md §2)`);
+  }
+  if (tags.headerNames.length > MAX_SIGNED_NAMES) {
+    throw new SignatureOptionError(`headerNames (h=): ${tags.headerNames.length} names, more than the ${MAX_SIGNED_NAMES} a verifier accepts (PROTOCOL.md §3.2)`);
+  }
+  const missing = REQUIRED_HEADERS.filter((name) => !tags.headerNames.includes(name));
+  if (missing.length) {
+    throw new SignatureOptionError(`headerNames (h=) must name ${REQUIRED_HEADERS.join(", ")}; missing: ${missing.join(", ")} (a verifier would answer missing-header)`);
+  }
 }
 
 /**

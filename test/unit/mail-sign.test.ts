@@ -1,6 +1,6 @@
 /**
  * `xsmtp sign` through the built CLI: byte-exact output, line endings,
- * oversigning, added fields, refusals and exit codes, and interop: every
+ * oversigning, refusals and exit codes, and interop: every
  * fixture's signature checks out under mailauth's independent §3.
  */
 import assert from "node:assert/strict";
@@ -36,12 +36,14 @@ describe("xsmtp sign", () => {
     });
   }
 
-  it("oversigns every default field, and mime-version and content-type when present", async () => {
+  // Revision 0.1 (§10) widened the default list; absent names are now listed once too.
+  it("signs PROTOCOL.md §10's default list, each name once more than the message has it", async () => {
     const r = await sign(fixture("multipart-attachment.eml"));
     const { h } = theirTags(r.stdout.toString("utf8").split("\r\nX-XMPP-Identity")[0]!.slice("X-XMPP-Hash:".length));
     assert.equal(
       h,
-      "from:from:to:to:cc:cc:subject:subject:date:date:message-id:message-id:x-xmpp-identity:x-xmpp-identity:mime-version:mime-version:content-type:content-type",
+      "from:from:sender:reply-to:to:to:cc:cc:subject:subject:date:date:message-id:message-id:in-reply-to:references:" +
+        "mime-version:mime-version:content-type:content-type:content-transfer-encoding:x-xmpp-identity:x-xmpp-identity",
     );
   });
 
@@ -66,17 +68,19 @@ describe("xsmtp sign", () => {
     assert.equal(mac.given, mac.expected);
   });
 
-  it("adds Date and Message-ID when missing and says so on stderr", async () => {
-    const r = await sign("From: alice@example.org\nTo: bob@other.org\n\nHi\n");
-    assert.equal(r.code, 0);
-    assert.match(r.stderr, /added a Date field/);
-    assert.match(r.stderr, /added a Message-ID field/);
-    const out = r.stdout.toString();
-    assert.match(out, /^Date: \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000\n/m);
-    assert.match(out, /^Message-ID: <[^@\s]+@example\.org>\n/m);
-    assert.ok(!out.includes("\r"), "an LF message stays LF");
-    const mac = theirMac(r.stdout, SECRET);
-    assert.equal(mac.given, mac.expected);
+  // Revision 0.1: sign used to add a missing Date and Message-ID; it is a filter, so now it refuses, and sendmail adds them.
+  it("refuses a message without Date or Message-ID, or with an empty Message-ID: exit 2, one line, nothing on stdout", async () => {
+    const cases: [string, string][] = [
+      ["From: alice@example.org\nMessage-ID: <m@example.org>\n\nHi\n", "the message has no Date field; refusing to sign it (PROTOCOL.md §2 requires it signed; xsmtp sendmail adds one)"],
+      ["From: alice@example.org\nDate: Sat, 28 Nov 2026 10:00:00 +0000\n\nHi\n", "the message has no Message-ID field; refusing to sign it (PROTOCOL.md §2 requires it signed; xsmtp sendmail adds one)"],
+      ["From: alice@example.org\nTo: bob@other.org\n\nHi\n", "the message has no Date field; refusing to sign it (PROTOCOL.md §2 requires it signed; xsmtp sendmail adds one)"],
+    ];
+    const empty = "the message's Message-ID field is empty; refusing to sign it";
+    for (const id of ["<>", "", "   ", "< >", "\r\n <>"]) cases.push([`From: alice@example.org\r\nDate: x\r\nMessage-ID:${id}\r\n\r\nHi\r\n`, empty]);
+    for (const [input, error] of cases) {
+      const r = await sign(input);
+      assert.deepEqual([r.code, r.stderr, r.stdout.length], [2, `xsmtp: ${error}\n`, 0], JSON.stringify(input));
+    }
   });
 
   it("options make the tags: --service, --ip, --expire-after, --headers (x-xmpp-identity still oversigned)", async () => {

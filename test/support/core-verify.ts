@@ -1,0 +1,18 @@
+/**
+ * Checks a signed message's topmost X-XMPP-Hash in process, with the
+ * signature core and the secret: what the service's MAC check and the
+ * verifier's body-hash check decide together (PROTOCOL.md §3, §5), without
+ * the §3.1 duplicate check, so a test sees what oversigning alone catches.
+ */
+import { bodyHash, macMatches, parseHashHeader, selectHeaders, signingInput, splitMessage } from "../../component/signature/index.js";
+
+export function coreVerifies(message: Buffer, secret: Buffer): boolean {
+  const { fields, bodyOffset } = splitMessage(message);
+  const hash = fields.find((f) => f.name.toLowerCase() === "x-xmpp-hash");
+  if (!hash) return false;
+  const parsed = parseHashHeader(hash.value);
+  if (!parsed.ok) return false;
+  if (bodyHash(message.subarray(bodyOffset)) !== parsed.header.bodyHash) return false;
+  const input = signingInput(selectHeaders(parsed.header.headerNames, fields), hash.value);
+  return macMatches(secret, input, parsed.header.mac);
+}

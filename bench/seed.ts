@@ -43,13 +43,15 @@ export function seedProgress(db: Db, items: number, owners: number, at = Date.no
   db.transaction(() => {
     db.prepare(
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < CAST(? AS INTEGER))
-       INSERT INTO progress_nodes (message_id, owner, created_at, updated_at, last_seq)
-       SELECT 'seed-' || i || '@example.org', 'u' || substr('000000' || (1 + (i - 1) % CAST(? AS INTEGER)), -6) || '@example.org', ?, ?, 100 FROM n`,
-    ).run(nodes, owners, at, at);
+       INSERT INTO progress_nodes (message_id, owner, created_at, last_seq)
+       SELECT 'seed-' || i || '@example.org', 'u' || substr('000000' || (1 + (i - 1) % CAST(? AS INTEGER)), -6) || '@example.org', ?, 100 FROM n`,
+    ).run(nodes, owners, at);
+    // Items name their node by owner and Message-ID (migrations/004): the owner by the same round-robin.
     db.prepare(
       `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < CAST(? AS INTEGER) - 1)
-       INSERT INTO progress_items (message_id, seq, stage, at, by, publisher)
-       SELECT 'seed-' || (1 + i / 100) || '@example.org', 1 + i % 100, 'relayed', ?, 'example.org', 'example.org' FROM n`,
-    ).run(items, at);
+       INSERT INTO progress_items (owner, message_id, seq, stage, at, by, publisher)
+       SELECT 'u' || substr('000000' || (1 + (i / 100) % CAST(? AS INTEGER)), -6) || '@example.org',
+              'seed-' || (1 + i / 100) || '@example.org', 1 + i % 100, 'relayed', ?, 'example.org', 'example.org' FROM n`,
+    ).run(items, owners, at);
   })();
 }

@@ -1,15 +1,22 @@
-/** A row of `progress_nodes` (migrations/003-create-progress.sql): one leaf node per signed message. */
+/**
+ * Rows of the progress tables (migrations/003-create-progress.sql, re-keyed by
+ * migrations/004-rekey-progress.sql): every row names its node by
+ * (owner, message_id), the node `progress/<owner>/<message_id>`.
+ */
+
+/** A row of `progress_nodes`: one leaf node per identity and signed message. */
 export interface ProgressNodeRow {
-  message_id: string;
   owner: string;
+  message_id: string;
+  /** ms since epoch; retention counts from here and nothing moves it. */
   created_at: number;
-  updated_at: number;
   last_seq: number;
   rejected_suppressed: number;
 }
 
 /** A row of `progress_items`: one progress event. */
 export interface ProgressItemRow {
+  owner: string;
   message_id: string;
   seq: number;
   stage: string;
@@ -25,12 +32,15 @@ export interface ProgressItemRow {
 
 /** A row of `progress_subscriptions`. */
 export interface ProgressSubscriptionRow {
+  owner: string;
   message_id: string;
+  /** The subscriber's bare JID. */
   jid: string;
 }
 
 /** A row of `progress_recipient_domains`: the domains the owner said the message went to. */
 export interface ProgressRecipientDomainRow {
+  owner: string;
   message_id: string;
   domain: string;
 }

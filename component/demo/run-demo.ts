@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { xml, type Client } from "@xmpp/client";
 import { startProsody, type ProsodyInstance } from "../devserver/prosody.js";
 import { closeClient, connectClient } from "../devserver/xmpp-client.js";
+import { progressNode } from "../mail/publish-progress.js";
 import { DemoOutput } from "./demo-output.js";
 import { runCli, startComponent, stopComponent } from "./demo-tools.js";
 
@@ -120,10 +121,10 @@ export async function runDemo(): Promise<number> {
     out.begin("alice's progress history for the message (pubsub items) and the notifications she got live");
     await waitUntil(() => notifications.length >= 3, 3000);
     const items = await alice.iqCaller.request(
-      xml("iq", { type: "get", to: "xsmtp.example.org" }, xml("pubsub", { xmlns: NS_PUBSUB }, xml("items", { node: `progress/${MESSAGE_ID}` }))),
+      xml("iq", { type: "get", to: "xsmtp.example.org" }, xml("pubsub", { xmlns: NS_PUBSUB }, xml("items", { node: progressNode("alice@example.org", MESSAGE_ID) }))),
     );
     const history = items.getChild("pubsub", NS_PUBSUB)?.getChild("items")?.getChildren("item") ?? [];
-    out.detail(`history of progress/${MESSAGE_ID}:`);
+    out.detail(`history of ${progressNode("alice@example.org", MESSAGE_ID)}:`);
     for (const item of history) out.detail(`  ${item.attrs.id}  ${describe(item.getChild("progress", NS_PROGRESS))}`);
     out.detail("notifications received while online (headline messages):");
     for (const n of notifications) out.detail(`  ${n}`);

@@ -35,7 +35,7 @@ export async function publishSubmitted(
   try {
     const target = service ?? (await findService(session, account.jid));
     if (!target) throw new Error(`no XSMTP service found for ${account.jid}`);
-    await publishProgress(session, target, bareMessageId(messageId), {
+    await publishProgress(session, target, account.jid, bareMessageId(messageId), {
       stage: "submitted",
       recipients: recipients.length,
       recipientDomains: domains,

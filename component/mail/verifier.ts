@@ -62,7 +62,7 @@ export class Verifier {
     }
     const stage = this.options.reportStage;
     if (report.result === "pass" && stage && report.messageId) {
-      await publishProgress(session, service, report.messageId, { stage }).catch((err) =>
+      await publishProgress(session, service, header.jid, report.messageId, { stage }).catch((err) =>
         this.options.warn(`could not publish ${stage} to ${service}: ${describe(err)}`),
       );
     }

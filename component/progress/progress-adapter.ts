@@ -12,7 +12,6 @@ import type { IqRequest } from "../xmpp/iq-router.js";
 import { bareJid, domainOf } from "../xmpp/jid.js";
 import { stanzaError, type WireError } from "../xmpp/stanza-error.js";
 import type { ProgressCore, ProgressError } from "./progress-core.js";
-import { messageIdOf } from "./progress-event.js";
 import { NS_PUBSUB, NS_PUBSUB_ERRORS, parseProgress, renderItem } from "./progress-payload.js";
 import { parsePubsub, type RequestError } from "./progress-request.js";
 
@@ -47,28 +46,27 @@ export function pubsubHandler(core: ProgressCore) {
     const request = parsePubsub(type, payload);
     if (typeof request === "string" || !("op" in request)) return errorReply(request);
     const actor = { jid: bareJid(from), domain: domainOf(from) };
-    const { node } = request;
-    const messageId = messageIdOf(node)!;
+    const { node, key } = request;
     switch (request.op) {
       case "retrieve": {
-        const items = core.retrieve(actor, messageId, request);
+        const items = core.retrieve(actor, key, request);
         if (typeof items === "string") return errorReply(items);
         return xml("pubsub", { xmlns: NS_PUBSUB }, xml("items", { node }, ...items.map(renderItem)));
       }
       case "publish": {
         // The core judges rights before the payload: a refused publisher learns nothing from its payload's fate.
-        const item = core.publish(actor, messageId, parseProgress(request.item));
+        const item = core.publish(actor, key, parseProgress(request.item));
         if (typeof item === "string") return errorReply(item);
         return xml("pubsub", { xmlns: NS_PUBSUB }, xml("publish", { node }, xml("item", { id: item.id })));
       }
       case "subscribe": {
-        const subscribed = core.subscribe(actor, messageId, request.jid);
+        const subscribed = core.subscribe(actor, key, request.jid);
         if (typeof subscribed === "string") return errorReply(subscribed);
         const attrs = { node, jid: subscribed.jid, subscription: "subscribed" };
         return xml("pubsub", { xmlns: NS_PUBSUB }, xml("subscription", attrs));
       }
       case "unsubscribe": {
-        const done = core.unsubscribe(actor, messageId, request.jid);
+        const done = core.unsubscribe(actor, key, request.jid);
         return done === true ? undefined : errorReply(done);
       }
     }

@@ -9,6 +9,7 @@
  */
 import type { Clock } from "../service-context.js";
 import { draftToEvent } from "./draft-to-event.js";
+import type { NodeKey } from "./node-name.js";
 import {
   OWNER_STAGES, VERIFIER_STAGES, itemId, itemSeq, type ProgressEvent, type ProgressItem, type PublishDraft,
 } from "./progress-event.js";
@@ -31,7 +32,7 @@ export interface ProgressDeps {
   /** Whether `domain` had a passing verification of `owner`'s message (verification-store.hasPassed). */
   hasPassed(owner: string, messageId: string, domain: string): boolean;
   /** Sends a committed item to the subscribers; must not throw. */
-  broadcast(messageId: string, item: ProgressItem, subscribers: string[]): void;
+  broadcast(key: NodeKey, item: ProgressItem, subscribers: string[]): void;
   retentionMs: number;
   maxItems?: number;
 }
@@ -40,79 +41,78 @@ export const MAX_ITEMS = 100;
 
 export class ProgressCore {
   readonly maxItems: number;
+  readonly storage: ProgressStorage;
+  readonly clock: Clock;
 
   constructor(private readonly deps: ProgressDeps) {
     this.maxItems = deps.maxItems ?? MAX_ITEMS;
+    this.storage = deps.storage;
+    this.clock = deps.clock;
   }
 
   /** All items, the newest `maxItems`, or those with the given ids; owner and admins only. */
-  retrieve(actor: Actor, messageId: string, query: { maxItems?: number; ids?: string[] } = {}): ProgressItem[] | ProgressError {
-    const denied = this.checkReader(actor, messageId);
+  retrieve(actor: Actor, key: NodeKey, query: { maxItems?: number; ids?: string[] } = {}): ProgressItem[] | ProgressError {
+    const denied = this.checkReader(actor, key);
     if (denied) return denied;
     const { storage } = this.deps;
     if (query.ids) {
       const seqs = query.ids.map(itemSeq).filter((n): n is number => n !== undefined);
-      const found = seqs.length > 0 ? storage.items(messageId, { seqs }) : [];
+      const found = seqs.length > 0 ? storage.items(key, { seqs }) : [];
       return found.length > 0 ? found : "item-not-found";
     }
-    return storage.items(messageId, query.maxItems === undefined ? {} : { last: query.maxItems });
+    return storage.items(key, query.maxItems === undefined ? {} : { last: query.maxItems });
   }
 
   /** Subscribes the actor's own bare JID; anything else is invalid-jid. */
-  subscribe(actor: Actor, messageId: string, jid: string): { jid: string } | ProgressError {
-    const denied = this.checkReader(actor, messageId) ?? this.checkOwnJid(actor, jid);
+  subscribe(actor: Actor, key: NodeKey, jid: string): { jid: string } | ProgressError {
+    const denied = this.checkReader(actor, key) ?? this.checkOwnJid(actor, jid);
     if (denied) return denied;
-    this.deps.storage.subscribe(messageId, actor.jid);
+    this.deps.storage.subscribe(key, actor.jid);
     return { jid: actor.jid };
   }
 
-  unsubscribe(actor: Actor, messageId: string, jid: string): true | ProgressError {
-    const denied = this.checkReader(actor, messageId) ?? this.checkOwnJid(actor, jid);
+  unsubscribe(actor: Actor, key: NodeKey, jid: string): true | ProgressError {
+    const denied = this.checkReader(actor, key) ?? this.checkOwnJid(actor, jid);
     if (denied) return denied;
-    return this.deps.storage.unsubscribe(messageId, actor.jid) || "not-subscribed";
+    return this.deps.storage.unsubscribe(key, actor.jid) || "not-subscribed";
   }
 
   /**
-   * Publishes a client's event. An enrolled identity publishing to a node that
-   * does not exist creates it and owns it. Anyone without a publish right is
-   * refused before the payload is looked at, so a refusal reveals nothing.
+   * Publishes a client's event. Rights come from the node's name, before any
+   * lookup: a node named for another JID is forbidden whether or not it
+   * exists, so no one can squat it or probe for it. Only its enrolled owner
+   * creates a node; admins and verifiers with a pass write to existing ones.
+   * A refused publisher's payload is never looked at.
    */
-  publish(actor: Actor, messageId: string, draft: PublishDraft | "invalid-payload"): ProgressItem | ProgressError {
-    const node = this.deps.storage.node(messageId);
-    if (!node && !this.deps.isEnrolled(actor.jid)) return "item-not-found";
-    const owns = !node || node.owner === actor.jid || this.isAdmin(actor);
-    if (!owns && !this.deps.hasPassed(node!.owner, messageId, actor.domain)) return "forbidden";
+  publish(actor: Actor, key: NodeKey, draft: PublishDraft | "invalid-payload"): ProgressItem | ProgressError {
+    const isOwner = key.owner === actor.jid;
+    const owns = isOwner || this.isAdmin(actor);
+    if (!owns && !this.deps.hasPassed(key.owner, key.messageId, actor.domain)) return "forbidden";
+    const node = this.deps.storage.node(key);
+    if (!node && !(isOwner && this.deps.isEnrolled(actor.jid))) return "item-not-found";
     const event = draftToEvent(draft, this.deps.clock.now(), actor.domain);
     if (typeof event === "string") return event;
     if (!(owns ? OWNER_STAGES : VERIFIER_STAGES).has(event.stage)) return "forbidden";
-    return this.append(messageId, actor.jid, event, node ? undefined : actor.jid);
+    return this.append(key, actor.jid, event, !node);
   }
 
-  /** Commits an item, then hands it to the broadcaster. */
-  append(messageId: string, publisher: string, event: ProgressEvent, createOwner?: string): ProgressItem {
-    const { seq, subscribers } = this.deps.storage.append(messageId, publisher, event, { createOwner, maxItems: this.maxItems });
+  /** Commits an item (creating the node, owner subscribed, when `create`), then hands it to the broadcaster. */
+  append(key: NodeKey, publisher: string, event: ProgressEvent, create = false): ProgressItem {
+    const { seq, subscribers } = this.deps.storage.append(key, publisher, event, { create, maxItems: this.maxItems });
     const item = { id: itemId(seq), event };
-    this.deps.broadcast(messageId, item, subscribers);
+    this.deps.broadcast(key, item, subscribers);
     return item;
   }
 
-  node(messageId: string): StoredNode | undefined {
-    return this.deps.storage.node(messageId);
-  }
-
-  get storage(): ProgressStorage {
-    return this.deps.storage;
-  }
-
-  get clock(): Clock {
-    return this.deps.clock;
+  node(key: NodeKey): StoredNode | undefined {
+    return this.deps.storage.node(key);
   }
 
   /** The node as its owner or an admin may see it; item-not-found for anyone else (disco hides other people's nodes). */
-  visibleNode(actor: Actor, messageId: string): (StoredNode & { subscribers: number }) | "item-not-found" {
-    const node = this.node(messageId);
+  visibleNode(actor: Actor, key: NodeKey): (StoredNode & { subscribers: number }) | "item-not-found" {
+    const node = this.node(key);
     if (!node || (node.owner !== actor.jid && !this.isAdmin(actor))) return "item-not-found";
-    return { ...node, subscribers: this.deps.storage.subscribers(messageId).length };
+    return { ...node, subscribers: this.deps.storage.subscribers(key).length };
   }
 
   ownNodes(jid: string, limit = 100): string[] {
@@ -123,16 +123,16 @@ export class ProgressCore {
     return this.deps.storage.count();
   }
 
-  /** Removes nodes idle for longer than the retention period; returns the horizon used and how many went. */
+  /** Removes nodes created more than the retention period ago (§6: nothing a third party does keeps one alive). */
   sweep(): { before: number; removed: number } {
     const before = this.deps.clock.now() - this.deps.retentionMs;
     return { before, removed: this.deps.storage.sweep(before) };
   }
 
-  private checkReader(actor: Actor, messageId: string): ProgressError | undefined {
-    const node = this.node(messageId);
-    if (!node) return "item-not-found";
-    return node.owner === actor.jid || this.isAdmin(actor) ? undefined : "closed-node";
+  /** Owner and admins read; anyone else is closed-node, whether the node exists or not (the name says whose it is). */
+  private checkReader(actor: Actor, key: NodeKey): ProgressError | undefined {
+    if (key.owner !== actor.jid && !this.isAdmin(actor)) return "closed-node";
+    return this.node(key) ? undefined : "item-not-found";
   }
 
   private checkOwnJid(actor: Actor, jid: string): ProgressError | undefined {

@@ -11,7 +11,7 @@ import { xep82DateTime } from "../basics/time.js";
 import type { DiscoItem, ItemsProvider, NodeInfoProvider } from "../discovery/registry.js";
 import { bareJid, domainOf } from "../xmpp/jid.js";
 import type { ProgressCore } from "./progress-core.js";
-import { messageIdOf, nodeName, NODE_PREFIX } from "./progress-event.js";
+import { nodeName, NODE_PREFIX, parseNodeName } from "./node-name.js";
 import { NS_PROGRESS, NS_PUBSUB } from "./progress-payload.js";
 
 export const MAX_DISCO_ITEMS = 100;
@@ -26,16 +26,18 @@ export const PUBSUB_FEATURES = [
 ];
 
 export function progressItems(core: ProgressCore, serviceJid: string): ItemsProvider {
-  return (requester): DiscoItem[] =>
-    core.ownNodes(bareJid(requester), MAX_DISCO_ITEMS).map((id) => ({ jid: serviceJid, node: nodeName(id) }));
+  return (requester): DiscoItem[] => {
+    const owner = bareJid(requester);
+    return core.ownNodes(owner, MAX_DISCO_ITEMS).map((messageId) => ({ jid: serviceJid, node: nodeName({ owner, messageId }) }));
+  };
 }
 
 export function progressNodeInfo(core: ProgressCore): NodeInfoProvider {
   return (node, requester) => {
     if (!node.startsWith(NODE_PREFIX)) return undefined;
-    const messageId = messageIdOf(node);
-    if (messageId === undefined) return "item-not-found";
-    const seen = core.visibleNode({ jid: bareJid(requester), domain: domainOf(requester) }, messageId);
+    const key = parseNodeName(node);
+    if (key === undefined) return "item-not-found";
+    const seen = core.visibleNode({ jid: bareJid(requester), domain: domainOf(requester) }, key);
     if (seen === "item-not-found") return seen;
     return {
       identities: [{ category: "pubsub", type: "leaf" }],

@@ -50,17 +50,3 @@ export function itemId(seq: number): string {
 export function itemSeq(id: string): number | undefined {
   return /^\d{10}$/.test(id) ? Number(id) : undefined;
 }
-
-/** The node name of a message's progress (Message-ID without angle brackets). */
-export const NODE_PREFIX = "progress/";
-
-export function nodeName(messageId: string): string {
-  return NODE_PREFIX + messageId;
-}
-
-/** The message id of a progress node name; undefined when the name is not one. */
-export function messageIdOf(node: string | undefined): string | undefined {
-  if (!node?.startsWith(NODE_PREFIX)) return undefined;
-  const id = node.slice(NODE_PREFIX.length);
-  return id.length > 0 && id.length <= 998 && !/\s/.test(id) ? id : undefined;
-}

@@ -7,13 +7,15 @@
  * §10 (feature names).
  */
 import type xml from "@xmpp/xml";
-import { messageIdOf } from "./progress-event.js";
+import { parseNodeName, type NodeKey } from "./node-name.js";
 import { NS_PUBSUB } from "./progress-payload.js";
 
-export type PubsubRequest =
-  | { op: "retrieve"; node: string; maxItems?: number; ids?: string[] }
-  | { op: "publish"; node: string; item: xml.Element | undefined }
-  | { op: "subscribe" | "unsubscribe"; node: string; jid: string };
+/** `node` is the name as sent (echoed in replies); `key` is what it names. */
+export type PubsubRequest = { node: string; key: NodeKey } & (
+  | { op: "retrieve"; maxItems?: number; ids?: string[] }
+  | { op: "publish"; item: xml.Element | undefined }
+  | { op: "subscribe" | "unsubscribe"; jid: string }
+);
 
 export type RequestError = "bad-request" | "nodeid-required" | "unknown-node" | { unsupported: string };
 
@@ -45,21 +47,22 @@ export function parsePubsub(type: "get" | "set", pubsub: xml.Element): PubsubReq
   if (space !== "pubsub" || served[first.name] !== type) return "bad-request";
   const node = first.attrs.node;
   if (typeof node !== "string" || node === "") return "nodeid-required";
-  // Every node we have is progress/<message-id>; any other name cannot exist here.
-  if (messageIdOf(node) === undefined) return "unknown-node";
+  // Every node we have is progress/<bare-jid>/<message-id>; a name that is not one cannot exist here.
+  const key = parseNodeName(node);
+  if (!key) return "unknown-node";
   switch (first.name) {
     case "items": {
       const max = first.attrs.max_items;
       if (max !== undefined && !/^[1-9]\d{0,8}$/.test(max)) return "bad-request";
       const ids = first.getChildren("item").map((i) => String(i.attrs.id ?? ""));
-      return { op: "retrieve", node, ...(max ? { maxItems: Number(max) } : {}), ...(ids.length ? { ids } : {}) };
+      return { op: "retrieve", node, key, ...(max ? { maxItems: Number(max) } : {}), ...(ids.length ? { ids } : {}) };
     }
     case "publish": {
       if (pubsub.getChild("publish-options")) return { unsupported: "publish-options" };
       const items = first.getChildren("item");
-      return { op: "publish", node, item: items.length === 1 ? items[0] : undefined };
+      return { op: "publish", node, key, item: items.length === 1 ? items[0] : undefined };
     }
     default:
-      return { op: first.name as "subscribe" | "unsubscribe", node, jid: String(first.attrs.jid ?? "") };
+      return { op: first.name as "subscribe" | "unsubscribe", node, key, jid: String(first.attrs.jid ?? "") };
   }
 }

@@ -1,8 +1,11 @@
 /**
  * What the progress core needs from storage, as an interface so that the core
  * stays free of SQL (util/pubsub.lua's injected store). The SQLite version is
- * `sqliteProgressStorage` in progress-store.ts.
+ * `sqliteProgressStorage` in progress-store.ts. Every node is addressed by its
+ * key, (owner, Message-ID), never by the Message-ID alone: another identity's
+ * node for the same Message-ID is another node.
  */
+import type { NodeKey } from "./node-name.js";
 import type { ProgressEvent, ProgressItem } from "./progress-event.js";
 
 export interface StoredNode {
@@ -14,32 +17,32 @@ export interface StoredNode {
 }
 
 export interface ProgressStorage {
-  node(messageId: string): StoredNode | undefined;
+  node(key: NodeKey): StoredNode | undefined;
   /**
-   * Appends one item in one transaction (creating the node owned by
-   * `createOwner` and subscribing it first, when given), keeps the newest
-   * `maxItems`, and returns the item's counter and the subscribers at commit.
+   * Appends one item in one transaction (creating the node and subscribing
+   * its owner first, when `create` is set), keeps the newest `maxItems`, and
+   * returns the item's counter and the subscribers at commit.
    */
   append(
-    messageId: string,
+    key: NodeKey,
     publisher: string,
     event: ProgressEvent,
-    options: { createOwner?: string; maxItems: number },
+    options: { create?: boolean; maxItems: number },
   ): { seq: number; subscribers: string[] };
   /** All items in id order; or the newest `last` in id order; or those with the given counters. */
-  items(messageId: string, query: { last?: number; seqs?: number[] }): ProgressItem[];
-  subscribe(messageId: string, jid: string): void;
+  items(key: NodeKey, query: { last?: number; seqs?: number[] }): ProgressItem[];
+  subscribe(key: NodeKey, jid: string): void;
   /** False when the JID was not subscribed. */
-  unsubscribe(messageId: string, jid: string): boolean;
-  subscribers(messageId: string): string[];
+  unsubscribe(key: NodeKey, jid: string): boolean;
+  subscribers(key: NodeKey): string[];
   /** The union of every submitted item's recipient domains. */
-  recipientDomains(messageId: string): string[];
+  recipientDomains(key: NodeKey): string[];
   /** Message ids of the nodes `owner` owns, newest first. */
   ownedBy(owner: string, limit: number): string[];
   count(): number;
   /** How many rejected items the node got after `since` (ms). */
-  rejectedSince(messageId: string, since: number): number;
-  suppressRejected(messageId: string): void;
-  /** Removes nodes whose newest item is older than `before` (ms); returns how many. */
+  rejectedSince(key: NodeKey, since: number): number;
+  suppressRejected(key: NodeKey): void;
+  /** Removes nodes created before `before` (ms); returns how many. */
   sweep(before: number): number;
 }

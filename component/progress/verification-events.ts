@@ -3,11 +3,14 @@
  * publishes `verified` (creating the signer's node if needed), a failure in
  * the name of an identity publishes `rejected` on that identity's existing
  * node, rate-limited so that a flood of forged mail cannot flood its owner;
- * and the owner's published recipient domains feed replay detection.
+ * and the owner's published recipient domains feed replay detection. All of
+ * it is per (JID, Message-ID): the node of the identity the signature names,
+ * never another identity's node for the same Message-ID.
  *
  * References: PROTOCOL.md §5 (replay='suspected'), §6.
  */
 import type { Verification } from "../verification/outcome.js";
+import { nodeName, parseNodeName, type NodeKey } from "./node-name.js";
 import type { ProgressCore } from "./progress-core.js";
 import type { ProgressItem } from "./progress-event.js";
 
@@ -20,33 +23,28 @@ export class VerificationEvents {
     private readonly rejectedPerHour = REJECTED_PER_HOUR,
   ) {}
 
-  /**
-   * The recipient domains `jid` published for the message, or undefined when
-   * it published none — or when the node belongs to another identity that
-   * signed the same Message-ID, whose list says nothing about `jid`'s mail.
-   */
+  /** The recipient domains `jid` published for its message, or undefined when it published none. */
   recipientDomains(jid: string, messageId: string): string[] | undefined {
-    const node = this.core.node(messageId);
-    if (!node || node.owner !== jid) return undefined;
-    const domains = this.core.storage.recipientDomains(messageId);
+    const domains = this.core.storage.recipientDomains({ owner: jid, messageId });
     return domains.length > 0 ? domains : undefined;
   }
 
   /** Publishes what a verification means for its message; returns the item, if any. */
   onVerified(v: Verification, verifierDomain: string): ProgressItem | undefined {
     if (!v.jid || !v.messageId) return undefined;
-    const node = this.core.node(v.messageId);
-    // Another identity's node for the same Message-ID: its history is not ours to write.
-    if (node && node.owner !== v.jid) return undefined;
+    const key: NodeKey = { owner: v.jid, messageId: v.messageId };
+    // A node no one could name (white space or an overlong Message-ID) would be unreachable: not created.
+    if (!parseNodeName(nodeName(key))) return undefined;
+    const node = this.core.node(key);
     const at = this.core.clock.now();
     if (v.result === "pass") {
       const event = { stage: "verified" as const, at, by: verifierDomain, recipientDomains: [] };
-      return this.core.append(v.messageId, verifierDomain, event, node ? undefined : v.jid);
+      return this.core.append(key, verifierDomain, event, !node);
     }
     if ((v.result !== "fail" && v.result !== "permerror") || !node) return undefined;
     const storage = this.core.storage;
-    if (storage.rejectedSince(v.messageId, at - HOUR_MS) >= this.rejectedPerHour) {
-      storage.suppressRejected(v.messageId);
+    if (storage.rejectedSince(key, at - HOUR_MS) >= this.rejectedPerHour) {
+      storage.suppressRejected(key);
       return undefined;
     }
     const event = {
@@ -57,6 +55,6 @@ export class VerificationEvents {
       recipientDomains: [],
       ...(node.suppressed > 0 ? { suppressed: node.suppressed } : {}),
     };
-    return this.core.append(v.messageId, verifierDomain, event);
+    return this.core.append(key, verifierDomain, event);
   }
 }

@@ -13,7 +13,7 @@ import type { VerificationHooks } from "../verification/wiring.js";
 import { pubsubHandler } from "./progress-adapter.js";
 import { ProgressCore } from "./progress-core.js";
 import { progressItems, progressNodeInfo, PUBSUB_FEATURES } from "./progress-disco.js";
-import { nodeName } from "./progress-event.js";
+import { nodeName } from "./node-name.js";
 import { notification, NS_PUBSUB, NS_PUBSUB_OWNER } from "./progress-payload.js";
 import { sqliteProgressStorage } from "./progress-store.js";
 import { VerificationEvents } from "./verification-events.js";
@@ -40,9 +40,9 @@ export function wireProgress(ctx: ServiceContext): Progress {
     // Notifications leave only once the item is committed (an item written
     // inside a group commit waits for it). ctx.send never throws: an offline
     // subscriber loses nothing, the item stays retrievable.
-    broadcast: (messageId, item, subscribers) =>
+    broadcast: (key, item, subscribers) =>
       ctx.writes.afterCommit(() => {
-        for (const to of subscribers) void ctx.send(notification(config.domain, to, nodeName(messageId), item));
+        for (const to of subscribers) void ctx.send(notification(config.domain, to, nodeName(key), item));
       }),
     retentionMs: config.retention * 1000,
   });

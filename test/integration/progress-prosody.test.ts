@@ -3,7 +3,9 @@
  * submitted, bob@other.org verifies and reports delivered, alice gets each
  * event live as a headline and the whole history later; a verifier on a third
  * domain is flagged as replay; a forged message lands in her history as
- * rejected; mallory gets nothing; the retention sweep removes the node.
+ * rejected; mallory gets nothing and cannot squat alice's node names, while
+ * her own node for the same Message-ID stays apart; the retention sweep
+ * removes the node a retention period after its creation.
  *
  * References: PROTOCOL.md §5, §6, §7; XEP-0060 §5.3, §6.1, §6.5, §7.1.
  */
@@ -26,7 +28,9 @@ const PASSWORD = "secret-pw";
 const NS = "urn:xmpp:xsmtp:0";
 const NS_EVENT = "http://jabber.org/protocol/pubsub#event";
 const MESSAGE_ID = "p1@example.org";
-const NODE = `progress/${MESSAGE_ID}`;
+/** Revision 0.1 names nodes by JID and Message-ID (was progress/<message-id>). */
+const NODE = `progress/alice@example.org/${MESSAGE_ID}`;
+const MALLORYS = `progress/mallory@example.org/${MESSAGE_ID}`;
 const now = () => Math.floor(Date.now() / 1000);
 
 const login = (prosody: ProsodyInstance, jid: string) => {
@@ -94,6 +98,8 @@ describe("message progress through Prosody", () => {
     svc = await startTestService(prosody.componentPort, SECRET);
     const issued = svc.service.features.identities.core.enroll("alice@example.org", "laptop");
     if (!issued.ok) throw new Error(issued.error);
+    // mallory is enrolled too: an identity that could create nodes, so squatting is really tried.
+    if (!svc.service.features.identities.core.enroll("mallory@example.org", "phone").ok) throw new Error("enroll mallory");
     keyId = issued.value.keyId;
     secret = decodeSecret(issued.value.secret)!;
     signed = sign(aliceMessage({ "Message-ID": `<${MESSAGE_ID}>` }), { keyId, secret, t: now() });
@@ -169,9 +175,24 @@ describe("message progress through Prosody", () => {
     assert.equal(summary(await retrieve(alice)).length, 5, "nothing was added");
   });
 
-  it("disco#items on the service lists alice's node to alice and not to mallory", async () => {
+  it("mallory cannot squat a node named for alice, not even one that does not exist yet", async () => {
+    const unused = `progress/alice@example.org/next-${MESSAGE_ID}`;
+    assert.deepEqual(await refusal(publish(mallory, progress("submitted"), unused)), { condition: "forbidden", app: undefined });
+    assert.deepEqual(await refusal(retrieve(mallory, unused)), { condition: "not-allowed", app: "closed-node" });
+    assert.deepEqual(await refusal(retrieve(alice, unused)), { condition: "item-not-found", app: undefined });
+  });
+
+  it("mallory's own node for the same Message-ID is separate: alice's history and replay detection are untouched", async () => {
+    const reply = await publish(mallory, progress("submitted", [xml("recipient-domain", {}, "third.example")]), MALLORYS);
+    assert.equal(reply.getChild("pubsub", NS_PUBSUB)!.getChild("publish")!.getChild("item")!.attrs.id, "0000000001");
+    assert.equal(summary(await retrieve(alice)).length, 5, "nothing was added to alice's node");
+    const again = await verify(carol, signed.signature, signed.sent);
+    assert.equal(again.attrs.replay, "suspected", "mallory's third.example is not alice's recipient");
+  });
+
+  it("disco#items on the service lists alice's node to alice and mallory's to mallory", async () => {
     assert.deepEqual(await discoItems(alice), [NODE]);
-    assert.deepEqual(await discoItems(mallory), []);
+    assert.deepEqual(await discoItems(mallory), [MALLORYS]);
   });
 });
 
@@ -194,7 +215,7 @@ describe("progress retention through Prosody (XSMTP_RETENTION=1)", () => {
     await prosody?.stop();
   });
 
-  it("a node idle past the retention period is swept: retrieve answers item-not-found", async () => {
+  it("a node past the retention period since its creation is swept: retrieve answers item-not-found", async () => {
     await publish(alice, progress("submitted"));
     assert.equal(summary(await retrieve(alice)).length, 1);
     await sleep(1500);

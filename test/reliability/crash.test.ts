@@ -17,6 +17,8 @@ import { DOMAIN, integrityCheck, ReplyCounter, secretLeaks, startStack, type Sta
 
 const CMD = "http://jabber.org/protocol/commands";
 const PUBSUB = "http://jabber.org/protocol/pubsub";
+/** The publishing client's bare JID: its nodes are progress/<it>/<message-id>. */
+const OWNER = "u000001@example.org";
 
 interface Enrolled {
   jid: string;
@@ -67,12 +69,13 @@ describe("kill -9 during enrollments and publishes", () => {
     const publishLoop = async () => {
       while (running) {
         const k = seq++;
-        const node = `progress/crash-${k}@example.org`;
+        const messageId = `crash-${k}@example.org`;
+        const node = `progress/${OWNER}/${messageId}`;
         const reply = await counter
           .request(owner, `p${k}`, `<iq type='set' id='p${k}' to='${DOMAIN}'><pubsub xmlns='${PUBSUB}'><publish node='${node}'><item><progress xmlns='urn:xmpp:xsmtp:progress:0' stage='submitted'/></item></publish></pubsub></iq>`, 3_000)
           .catch(() => undefined);
         const id = reply?.attrs.type === "result" ? reply.getChild("pubsub", PUBSUB)?.getChild("publish")?.getChild("item")?.attrs.id : undefined;
-        if (id) published.push({ messageId: node.slice("progress/".length), seq: Number(id) });
+        if (id) published.push({ messageId, seq: Number(id) });
       }
     };
     const loops = [enrollLoop(1), enrollLoop(2), enrollLoop(3), publishLoop(), publishLoop(), publishLoop(), publishLoop()];
@@ -90,7 +93,7 @@ describe("kill -9 during enrollments and publishes", () => {
     const db = new Database(stack.database, { readonly: true });
     try {
       const key = db.prepare("SELECT 1 FROM keys WHERE jid = ? AND key_id = ?");
-      const item = db.prepare("SELECT stage FROM progress_items WHERE message_id = ? AND seq = ?");
+      const item = db.prepare(`SELECT stage FROM progress_items WHERE owner = '${OWNER}' AND message_id = ? AND seq = ?`);
       assert.deepEqual(enrolled.filter((e) => !key.get(e.jid, e.keyId)).map((e) => e.jid), [], "answered enrollments lost");
       assert.deepEqual(published.filter((p) => !item.get(p.messageId, p.seq)).map((p) => p.messageId), [], "answered publishes lost");
     } finally {
@@ -106,7 +109,7 @@ describe("kill -9 during enrollments and publishes", () => {
     }
     // An item answered before the kill is retrievable by its owner after it.
     const last = published[published.length - 1]!;
-    const items = await counter.request(owner, "items", `<iq type='get' id='items' to='${DOMAIN}'><pubsub xmlns='${PUBSUB}'><items node='progress/${last.messageId}'/></pubsub></iq>`);
+    const items = await counter.request(owner, "items", `<iq type='get' id='items' to='${DOMAIN}'><pubsub xmlns='${PUBSUB}'><items node='progress/${OWNER}/${last.messageId}'/></pubsub></iq>`);
     assert.equal(items.attrs.type, "result", items.toString());
     process.stderr.write(`crash: ${enrolled.length} enrollments and ${published.length} publishes answered before kill -9; all present after restart\n`);
 

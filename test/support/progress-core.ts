@@ -4,6 +4,7 @@
  * the item was already committed at that moment).
  */
 import { keyStatements } from "../../component/keys/key-store.js";
+import type { NodeKey } from "../../component/progress/node-name.js";
 import { ProgressCore, type Actor } from "../../component/progress/progress-core.js";
 import type { ProgressItem, PublishDraft } from "../../component/progress/progress-event.js";
 import { sqliteProgressStorage } from "../../component/progress/progress-store.js";
@@ -18,7 +19,11 @@ export const admin: Actor = { jid: "admin@example.org", domain: "example.org" };
 export const bob: Actor = { jid: "bob@other.org", domain: "other.org" };
 export const mallory: Actor = { jid: "mallory@example.org", domain: "example.org" };
 export const stranger: Actor = { jid: "eve@third.example", domain: "third.example" };
-export const M = "m1@example.org";
+export const MID = "m1@example.org";
+/** The node of `actor`'s message `messageId` (PROTOCOL.md §6: progress/<bare-jid>/<message-id>). */
+export const nodeOf = (actor: Actor, messageId = MID): NodeKey => ({ owner: actor.jid, messageId });
+/** Alice's node for MID. */
+export const M = nodeOf(alice);
 export const submitted: PublishDraft = { stage: "submitted", recipients: "1", recipientDomains: ["Other.org"] };
 export const stage = (s: string): PublishDraft => ({ stage: s, recipientDomains: [] });
 
@@ -26,10 +31,10 @@ export interface CoreFixture {
   db: Db;
   core: ProgressCore;
   events: VerificationEvents;
-  sent: { messageId: string; item: ProgressItem; subscribers: string[]; committed: boolean }[];
+  sent: { key: NodeKey; item: ProgressItem; subscribers: string[]; committed: boolean }[];
   clock: { now: number };
-  /** A verifier domain verifies alice's message: the pass is recorded as verification would, then published. */
-  passFrom(domain: string, id?: string): ProgressItem | undefined;
+  /** A verifier domain verifies `signer`'s message (alice's by default): the pass is recorded as verification would, then published. */
+  passFrom(domain: string, id?: string, signer?: Actor): ProgressItem | undefined;
 }
 
 export function coreFixture(): CoreFixture {
@@ -45,14 +50,14 @@ export function coreFixture(): CoreFixture {
     admins: [admin.jid],
     isEnrolled: (jid) => s.user.get(jid) !== undefined,
     hasPassed: (owner, id, domain) => hasPassed(db, owner, id, domain),
-    broadcast: (messageId, item, subscribers) =>
-      sent.push({ messageId, item, subscribers, committed: storage.items(messageId, { seqs: [Number(item.id)] }).length === 1 }),
+    broadcast: (key, item, subscribers) =>
+      sent.push({ key, item, subscribers, committed: storage.items(key, { seqs: [Number(item.id)] }).length === 1 }),
     retentionMs: RETENTION_MS,
   });
   const events = new VerificationEvents(core);
-  const passFrom = (domain: string, id = M) => {
-    recordPass(db, alice.jid, id, domain, clock.now);
-    return events.onVerified({ result: "pass", jid: alice.jid, messageId: id }, domain);
+  const passFrom = (domain: string, id = MID, signer = alice) => {
+    recordPass(db, signer.jid, id, domain, clock.now);
+    return events.onVerified({ result: "pass", jid: signer.jid, messageId: id }, domain);
   };
   return { db, core, events, sent, clock, passFrom };
 }

@@ -2,7 +2,8 @@
 export const SERVICE = "xsmtp.example.org";
 export const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
 export const NS_PROGRESS = "urn:xmpp:xsmtp:progress:0";
-export const NODE = "progress/m1@example.org";
+/** Alice's node for m1@example.org (revision 0.1 names nodes by JID and Message-ID; was progress/m1@example.org). */
+export const NODE = "progress/alice@example.org/m1@example.org";
 const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 const ERRORS = "http://jabber.org/protocol/pubsub#errors";
 

@@ -95,13 +95,13 @@ describe("the verifier with the service (PROTOCOL.md §4, §5)", () => {
     assert.deepEqual([report.result, report.reason], ["permerror", "identity-unknown"]);
   });
 
-  it("--report delivered publishes to progress/<message-id> after a pass, which the service accepts from a verifier with a pass", async () => {
+  it("--report delivered publishes to progress/<j>/<message-id> after a pass, which the service accepts from a verifier with a pass", async () => {
     const warnings: string[] = [];
     const v = verifier({ reportStage: "delivered", warn: (m) => warnings.push(m) });
     const report = await check(await ourSign(readFileSync(new URL("multipart-attachment.eml", FIXTURES))), v);
     assert.equal(report.result, "pass");
     assert.deepEqual(warnings, []);
-    const events = h.sent.map((s) => s.toString()).filter((s) => s.includes("progress/report-2026-q4@example.org"));
+    const events = h.sent.map((s) => s.toString()).filter((s) => s.includes("progress/alice@example.org/report-2026-q4@example.org"));
     assert.ok(events.some((e) => e.includes("stage=\"delivered\"") || e.includes("stage='delivered'")), events.join("\n"));
   });
 });

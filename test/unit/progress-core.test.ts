@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import type { ProgressItem } from "../../component/progress/progress-event.js";
-import { admin, alice, bob, coreFixture, M, mallory, stage, stranger, submitted, type CoreFixture } from "../support/progress-core.js";
+import { admin, alice, bob, coreFixture, M, mallory, nodeOf, stage, stranger, submitted, type CoreFixture } from "../support/progress-core.js";
 import type { ProgressCore } from "../../component/progress/progress-core.js";
 
 let f: CoreFixture;
@@ -30,7 +30,7 @@ describe("progress core: rights (PROTOCOL.md §6 table)", () => {
     assert.equal(core.retrieve(bob, M), "closed-node");
     assert.equal(core.retrieve(mallory, M), "closed-node");
     assert.equal(core.retrieve(stranger, M), "closed-node");
-    assert.equal(core.retrieve(alice, "nope@x"), "item-not-found");
+    assert.equal(core.retrieve(alice, nodeOf(alice, "nope@x")), "item-not-found");
   });
 
   it("retrieve one item by id, the newest max_items, and item-not-found for an id never issued", () => {
@@ -45,7 +45,7 @@ describe("progress core: rights (PROTOCOL.md §6 table)", () => {
     assert.equal(core.subscribe(bob, M, bob.jid), "closed-node");
     assert.equal(core.subscribe(mallory, M, mallory.jid), "closed-node");
     assert.equal(core.subscribe(alice, M, "carol@example.org"), "invalid-jid");
-    assert.equal(core.subscribe(alice, "nope@x", alice.jid), "item-not-found");
+    assert.equal(core.subscribe(alice, nodeOf(alice, "nope@x"), alice.jid), "item-not-found");
     assert.equal(core.unsubscribe(admin, M, admin.jid), true);
     assert.equal(core.unsubscribe(admin, M, admin.jid), "not-subscribed");
     assert.equal(core.unsubscribe(mallory, M, mallory.jid), "closed-node");
@@ -69,7 +69,21 @@ describe("progress core: rights (PROTOCOL.md §6 table)", () => {
     assert.equal(core.publish(mallory, M, stage("delivered")), "forbidden");
     assert.equal(core.publish(mallory, M, "invalid-payload"), "forbidden");
     assert.equal(core.publish(stranger, M, stage("read")), "forbidden");
-    assert.equal(core.publish(bob, "nope@x", stage("delivered")), "item-not-found");
+    // Revision 0.1: a node named for alice is forbidden to bob even when it does not exist (was item-not-found).
+    assert.equal(core.publish(bob, nodeOf(alice, "nope@x"), stage("delivered")), "forbidden");
+    assert.equal(core.publish(bob, nodeOf(bob, "nope@x"), stage("delivered")), "item-not-found");
+  });
+
+  it("a node named for alice that does not exist: closed-node to others (nothing to probe), item-not-found to alice and admins", () => {
+    const unknown = nodeOf(alice, "nope@x");
+    for (const actor of [mallory, bob, stranger]) {
+      assert.equal(core.retrieve(actor, unknown), "closed-node");
+      assert.equal(core.subscribe(actor, unknown, actor.jid), "closed-node");
+      assert.equal(core.publish(actor, unknown, stage("read")), "forbidden");
+    }
+    assert.equal(core.retrieve(admin, unknown), "item-not-found");
+    assert.equal(core.publish(admin, unknown, stage("relayed")), "item-not-found", "an admin writes to existing nodes only");
+    assert.equal(core.node(unknown), undefined);
   });
 
   it("publish: a bad stage, recipients or recipient domain is invalid-payload", () => {

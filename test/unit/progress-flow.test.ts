@@ -96,11 +96,11 @@ describe("progress: the issue 5 story (whole stanzas)", () => {
 
   it("disco#items lists alice's own nodes newest first; nobody else's", async () => {
     h.clock.advance(1000);
-    await h.request(iq("set", "s3", ALICE, publish(`<progress xmlns='urn:xmpp:xsmtp:progress:0' stage='submitted'/>`, "progress/m2@example.org")));
+    await h.request(iq("set", "s3", ALICE, publish(`<progress xmlns='urn:xmpp:xsmtp:progress:0' stage='submitted'/>`, "progress/alice@example.org/m2@example.org")));
     const query = `<query xmlns='http://jabber.org/protocol/disco#items'/>`;
     assertStanza(await h.request(iq("get", "d1", ALICE, query)), result("d1", ALICE,
       `<query xmlns='http://jabber.org/protocol/disco#items'>
-        <item jid='xsmtp.example.org' node='progress/m2@example.org'/><item jid='xsmtp.example.org' node='${NODE}'/>
+        <item jid='xsmtp.example.org' node='progress/alice@example.org/m2@example.org'/><item jid='xsmtp.example.org' node='${NODE}'/>
       </query>`));
     assertStanza(await h.request(iq("get", "d2", "bob@other.org/gw", query)), result("d2", "bob@other.org/gw", query));
   });

@@ -6,12 +6,12 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import type { ProgressItem } from "../../component/progress/progress-event.js";
-import { alice, bob, coreFixture, M, mallory, RETENTION_MS, stage, submitted, T0, type CoreFixture } from "../support/progress-core.js";
+import { alice, bob, coreFixture, M, mallory, MID, nodeOf, RETENTION_MS, stage, submitted, T0, type CoreFixture } from "../support/progress-core.js";
 
 let f: CoreFixture;
 const items = (id = M) => f.core.retrieve(alice, id) as ProgressItem[];
 const forged = (reason = "signature-mismatch", jid = alice.jid, domain = "other.org") =>
-  f.events.onVerified({ result: "fail", reason: reason as "signature-mismatch", jid, messageId: M }, domain);
+  f.events.onVerified({ result: "fail", reason: reason as "signature-mismatch", jid, messageId: MID }, domain);
 
 describe("progress core: nodes and items", () => {
   beforeEach(() => {
@@ -26,16 +26,18 @@ describe("progress core: nodes and items", () => {
     });
     assert.equal(f.core.node(M)?.owner, alice.jid);
     assert.deepEqual(f.sent.map((s) => s.subscribers), [[alice.jid]]);
-    assert.deepEqual(f.core.ownNodes(alice.jid), [M]);
+    assert.deepEqual(f.core.ownNodes(alice.jid), [MID]);
   });
 
-  it("the first passing verification creates the signer's node; a pass for another owner's node publishes nothing", () => {
+  it("the first passing verification creates the signer's node; another identity's node for the same Message-ID is untouched", () => {
     assert.equal(f.passFrom("other.org")?.event.stage, "verified");
     assert.equal(f.core.node(M)?.owner, alice.jid);
     assert.deepEqual(items().map((i) => [i.event.stage, i.event.by]), [["verified", "other.org"]]);
-    f.core.publish(mallory, "m2@x", submitted); // mallory owns m2@x first
-    assert.equal(f.passFrom("other.org", "m2@x"), undefined);
-    assert.deepEqual((f.core.retrieve(mallory, "m2@x") as ProgressItem[]).map((i) => i.event.stage), ["submitted"]);
+    // Revision 0.1: mallory using m2@x first no longer keeps alice out; each has a node of its own.
+    f.core.publish(mallory, nodeOf(mallory, "m2@x"), submitted);
+    assert.equal(f.passFrom("other.org", "m2@x")?.id, "0000000001");
+    assert.deepEqual(items(nodeOf(alice, "m2@x")).map((i) => i.event.stage), ["verified"]);
+    assert.deepEqual((f.core.retrieve(mallory, nodeOf(mallory, "m2@x")) as ProgressItem[]).map((i) => i.event.stage), ["submitted"]);
   });
 
   it("ids count up in time order, zero-padded; max_items gives the newest in that order", () => {
@@ -65,15 +67,15 @@ describe("progress core: nodes and items", () => {
     ]);
   });
 
-  it("the retention sweep removes nodes idle longer than the retention period, with their items", () => {
+  it("the retention sweep removes nodes created longer ago than the retention period, with their items", () => {
     f.core.publish(alice, M, submitted);
     f.clock.now += RETENTION_MS / 2;
-    f.core.publish(alice, "m2@x", submitted);
+    f.core.publish(alice, nodeOf(alice, "m2@x"), submitted);
     f.clock.now += RETENTION_MS / 2 + 1;
     assert.equal(f.core.sweep().removed, 1);
     assert.equal(f.core.node(M), undefined);
     assert.equal(f.core.retrieve(alice, M), "item-not-found");
-    assert.equal(items("m2@x").length, 1);
+    assert.equal(items(nodeOf(alice, "m2@x")).length, 1);
     assert.equal((f.db.prepare("SELECT count(*) AS n FROM progress_items").get() as { n: number }).n, 1);
   });
 });
@@ -101,14 +103,14 @@ describe("progress core: verification events", () => {
   });
 
   it("the owner's submitted recipient domains (union, lower case) are returned for replay detection, and only to the owner", () => {
-    assert.equal(f.events.recipientDomains(alice.jid, M), undefined);
+    assert.equal(f.events.recipientDomains(alice.jid, MID), undefined);
     f.core.publish(alice, M, stage("submitted"));
-    assert.equal(f.events.recipientDomains(alice.jid, M), undefined);
+    assert.equal(f.events.recipientDomains(alice.jid, MID), undefined);
     f.core.publish(alice, M, submitted);
     f.core.publish(alice, M, { stage: "submitted", recipientDomains: ["third.example", "other.org"] });
-    assert.deepEqual(f.events.recipientDomains(alice.jid, M), ["other.org", "third.example"]);
-    assert.equal(f.events.recipientDomains(mallory.jid, M), undefined);
+    assert.deepEqual(f.events.recipientDomains(alice.jid, MID), ["other.org", "third.example"]);
+    assert.equal(f.events.recipientDomains(mallory.jid, MID), undefined);
     for (let i = 0; i < 100; i++) f.core.publish(alice, M, stage("relayed"));
-    assert.deepEqual(f.events.recipientDomains(alice.jid, M), ["other.org", "third.example"]); // survives the cap
+    assert.deepEqual(f.events.recipientDomains(alice.jid, MID), ["other.org", "third.example"]); // survives the cap
   });
 });

@@ -64,8 +64,9 @@ describe("progress pubsub requests (PROTOCOL.md §6 table)", () => {
     await refused("get", MALLORY, items(), "cancel", "not-allowed", pubsubError("closed-node"));
   });
 
-  it("retrieve: an unknown node, or a node that is not progress/..., answers item-not-found", async () => {
-    await refused("get", ALICE, items("", "", "progress/nope@x"), "cancel", "item-not-found");
+  it("retrieve: an unknown node, or a node that is not progress/<bare-jid>/<message-id>, answers item-not-found", async () => {
+    await refused("get", ALICE, items("", "", "progress/alice@example.org/nope@x"), "cancel", "item-not-found");
+    await refused("get", ALICE, items("", "", "progress/nope@x"), "cancel", "item-not-found"); // revision 0.0's name
     await refused("get", ALICE, items("", "", "urn:xmpp:microblog:0"), "cancel", "item-not-found");
   });
 
@@ -106,10 +107,11 @@ describe("progress pubsub requests (PROTOCOL.md §6 table)", () => {
     }
   });
 
-  it("publish: an unknown node answers item-not-found unless an enrolled identity creates it", async () => {
-    await refused("set", BOB, publish(`<progress xmlns='urn:xmpp:xsmtp:progress:0' stage='read'/>`, "progress/nope@x"), "cancel", "item-not-found");
-    await expect("set", MALLORY, publish(`<progress xmlns='urn:xmpp:xsmtp:progress:0' stage='relayed'/>`, "progress/own@x"), (id) =>
-      result(id, MALLORY, pubsub(`<publish node='progress/own@x'><item id='0000000001'/></publish>`)));
+  it("publish: an unknown node answers item-not-found unless the enrolled identity it is named for creates it", async () => {
+    await refused("set", BOB, publish(`<progress xmlns='urn:xmpp:xsmtp:progress:0' stage='read'/>`, "progress/bob@other.org/nope@x"), "cancel", "item-not-found");
+    await refused("set", ADMIN, publish(`<progress xmlns='urn:xmpp:xsmtp:progress:0' stage='read'/>`, "progress/alice@example.org/nope@x"), "cancel", "item-not-found");
+    await expect("set", MALLORY, publish(`<progress xmlns='urn:xmpp:xsmtp:progress:0' stage='relayed'/>`, "progress/mallory@example.org/own@x"), (id) =>
+      result(id, MALLORY, pubsub(`<publish node='progress/mallory@example.org/own@x'><item id='0000000001'/></publish>`)));
   });
 
   it("a request without a node answers bad-request + nodeid-required", () =>

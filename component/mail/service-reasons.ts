@@ -9,9 +9,9 @@ import type { VerificationReason, VerificationResult } from "../verification/out
 
 type Reasons = Record<VerificationResult, readonly VerificationReason[]>;
 
-// `satisfies` ties this list to the service's own types: a reason the service
-// gains and the verifier does not know fails to compile only if misspelt, so
-// keep both in step with the table.
+// `satisfies` checks each word against the service's own reason types, so a
+// misspelt or withdrawn reason fails to compile; a reason the service gains
+// must be added here too (until then its answers read as bad-answer).
 const TABLE = {
   pass: [],
   fail: ["signature-mismatch", "key-revoked", "key-retired", "signature-expired", "signature-from-future"],

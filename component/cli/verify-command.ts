@@ -1,8 +1,10 @@
 /**
  * `xsmtp verify`: reads a message on stdin and prints an
  * Authentication-Results field, or (--add-header) the whole message with
- * that field on top, as a mail filter. --batch DIR verifies every file of a
- * directory over one XMPP session. Exit 0 pass, 1 fail, 2 permerror or no
+ * that field on top, as a mail filter, after removing every
+ * Authentication-Results field that carries our authserv-id (RFC 8601 §5).
+ * --batch DIR verifies every file of a directory over one XMPP session; a
+ * file refused locally (§3.1) never touches the session. Exit 0 pass, 1 fail, 2 permerror or no
  * signature, 3 temperror (for a batch: the highest of the files' codes).
  */
 import type { Command } from "commander";
@@ -12,7 +14,8 @@ import { join } from "node:path";
 import { renderAuthResults } from "../mail/auth-results.js";
 import { hashBody, spoolBody } from "../mail/body-spool.js";
 import { readHeaderBlock } from "../mail/header-block.js";
-import { authservIdFor, resolveVerifierSession, type VerifierFlags } from "../mail/verifier-config.js";
+import { removeOwnAuthResults } from "../mail/own-auth-results.js";
+import { authservIdFor, discoveryTimeoutOf, resolveVerifierSession, type VerifierFlags } from "../mail/verifier-config.js";
 import { Verifier } from "../mail/verifier.js";
 import { exitCodeOf } from "../mail/verify-report.js";
 import { writeAll } from "../mail/write-out.js";
@@ -34,6 +37,7 @@ export function addVerifyCommand(program: Command): void {
     .option("--server <url>", "xmpp://host:port of its server (default: the JID's domain, port 5222) [env XSMTP_VERIFIER_SERVER]")
     .option("--authserv-id <id>", "authserv-id of the Authentication-Results field (default: the JID's domain) [env XSMTP_AUTHSERV_ID]")
     .option("--timeout <seconds>", "for the login and each request", "15")
+    .option("--discovery-timeout <seconds>", "one deadline for finding a domain's service", "20")
     .option("--add-header", "write the whole message with Authentication-Results prepended (a filter)")
     .option("--report <stage>", "after a pass, publish this progress stage to the sender's service: delivered or read")
     .option("--batch <dir>", "verify every file in DIR over one session; print: file, result, reason")
@@ -44,6 +48,7 @@ export function addVerifyCommand(program: Command): void {
       const verifier = new Verifier({
         session: resolveVerifierSession(flags),
         reportStage: flags.report as "delivered" | "read" | undefined,
+        discoveryTimeout: discoveryTimeoutOf(flags),
         warn: (message) => process.stderr.write(`xsmtp verify: ${message}\n`),
       });
       try {
@@ -58,15 +63,16 @@ async function verifyOne(verifier: Verifier, flags: VerifyFlags): Promise<number
   const message = await readHeaderBlock(process.stdin).catch((err) => Promise.reject(asUsageError(err)));
   const authservId = authservIdFor(flags);
   if (!flags.addHeader) {
-    const report = await verifier.verify(message.split.fields, await hashBody(message.body));
+    const report = await verifier.verify(message.head, await hashBody(message.body));
     process.stdout.write(renderAuthResults(authservId, report, "\n") + "\n");
     return exitCodeOf(report.result);
   }
   const body = await spoolBody(message.body);
   try {
-    const report = await verifier.verify(message.split.fields, body.bodyHash);
+    const report = await verifier.verify(message.head, body.bodyHash);
     const eol = message.split.lineEnding;
-    await writeAll(process.stdout, [renderAuthResults(authservId, report, eol) + eol, message.head]);
+    const head = removeOwnAuthResults(message.head, authservId);
+    await writeAll(process.stdout, [renderAuthResults(authservId, report, eol) + eol, head]);
     await writeAll(process.stdout, body.replay());
     return exitCodeOf(report.result);
   } finally {
@@ -82,7 +88,7 @@ async function verifyBatch(verifier: Verifier, dir: string): Promise<number> {
     let code: number;
     try {
       const message = await readHeaderBlock(createReadStream(join(dir, name)));
-      const report = await verifier.verify(message.split.fields, await hashBody(message.body));
+      const report = await verifier.verify(message.head, await hashBody(message.body));
       line = `${report.result}\t${report.reason ?? "-"}`;
       code = exitCodeOf(report.result);
     } catch (err) {

@@ -4,7 +4,7 @@
  * XSMTP_VERIFIER_PASSWORD_FILE, XSMTP_VERIFIER_SERVER (xmpp://host:port),
  * XSMTP_AUTHSERV_ID. The password never comes from the command line.
  *
- * References: RFC 8601 §2.5 (authserv-id); PROTOCOL.md §1 (a verifier has any JID).
+ * References: RFC 8601 §2.5 (authserv-id); PROTOCOL.md §1 (a verifier has any JID), §4 (deadline).
  */
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
@@ -17,6 +17,7 @@ export interface VerifierFlags {
   server?: string;
   authservId?: string;
   timeout?: string;
+  discoveryTimeout?: string;
 }
 
 export function resolveVerifierSession(flags: VerifierFlags, env: NodeJS.ProcessEnv = process.env): SessionOptions | { missing: string } {
@@ -36,8 +37,18 @@ export function resolveVerifierSession(flags: VerifierFlags, env: NodeJS.Process
   if (!password) return { missing: "no verifier password: give --password-file or set XSMTP_VERIFIER_PASSWORD" };
   const server = flags.server ?? (env.XSMTP_VERIFIER_SERVER?.trim() || undefined);
   if (server && !/^xmpp:\/\/[^/:]+:[0-9]{1,5}$/.test(server)) return { missing: `--server: expected xmpp://host:port` };
-  const seconds = Number(flags.timeout ?? 15);
-  return { jid, password, server, timeout: (Number.isFinite(seconds) && seconds > 0 ? seconds : 15) * 1000 };
+  return { jid, password, server, timeout: millisecondsOf(flags.timeout, 15) };
+}
+
+/** The one deadline for a discovery (PROTOCOL.md §4, default 20 s), in milliseconds. */
+export function discoveryTimeoutOf(flags: VerifierFlags): number {
+  return millisecondsOf(flags.discoveryTimeout, 20);
+}
+
+/** Seconds given as text, in milliseconds; the default when absent or not a positive number. */
+function millisecondsOf(text: string | undefined, fallbackSeconds: number): number {
+  const seconds = Number(text ?? fallbackSeconds);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : fallbackSeconds) * 1000;
 }
 
 export function authservIdFor(flags: VerifierFlags, env: NodeJS.ProcessEnv = process.env): string {

@@ -1,9 +1,9 @@
 /**
  * What a verification concluded, as plain data: the RFC 8601 result word,
- * a reason, and what the signature and the service said. Rendered as an
+ * a reason, and what the verifier parsed itself (§5.1). Rendered as an
  * Authentication-Results field and as an exit code.
  *
- * References: RFC 8601 §2.7 (result values), PROTOCOL.md §5 (reasons).
+ * References: RFC 8601 §2.7 (result values), PROTOCOL.md §5 (reasons), §5.1, §5.2.
  */
 
 export type ReportResult = "pass" | "fail" | "permerror" | "temperror" | "none";
@@ -12,13 +12,17 @@ export interface VerifyReport {
   result: ReportResult;
   /** A §5 reason, or one of the verifier's own: body-hash-mismatch, no-signature, no-service, ... */
   reason?: string;
+  /** The signature's j, normalized and printable (report-values.ts). */
   jid?: string;
   keyId?: string;
-  /** The signed From address. */
+  /** The message's From address, printable (report-values.ts). */
   from?: string;
-  /** Whether the identity may send as that From address (from the service, on pass). */
+  /** Whether the identity may send as the From address (the service's answer, on pass only). */
   fromAuthorized?: boolean;
+  /** Whether From's and j's domains share an organizational domain (§5.2; computed by the verifier). */
+  fromAligned?: boolean;
   replaySuspected?: boolean;
+  /** The message's own Message-ID, without angle brackets. */
   messageId?: string;
   service?: string;
 }

@@ -60,6 +60,12 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
     jid: xmpp.jid?.toString() ?? bare,
     request: (type, to, payload) => xmpp.iqCaller.request(xml("iq", { type, to }, payload), timeout),
     close: async () => {
+      // Requests still pending (a discovery abandoned at its deadline) hold a
+      // timer each that would keep the process alive until it fires: a mail
+      // filter must exit once it has answered. Rejecting them clears the timers.
+      const pending = (xmpp.iqCaller as unknown as { handlers?: Map<string, { reject(err: Error): void }> }).handlers;
+      for (const deferred of pending?.values() ?? []) deferred.reject(new SessionError("session closed"));
+      pending?.clear();
       await xmpp.stop().catch(() => undefined);
     },
   };

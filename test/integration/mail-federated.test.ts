@@ -87,7 +87,7 @@ describe("mail across two federated Prosody servers (s2s)", { timeout: 60_000 },
     assert.equal(pass.code, 0, `${pass.stderr}${pass.stdout}\n--- B ---\n${b.log().slice(-4000)}`);
     assert.match(
       unfold(pass.stdout),
-      /^Authentication-Results: other\.org; xsmtp=pass header\.j=alice@example\.org header\.k=\S+ header\.from=alice@example\.org policy\.from-authorized=yes\n$/,
+      /^Authentication-Results: other\.org; xsmtp=pass header\.j=alice@example\.org header\.k=\S+ header\.from=alice@example\.org policy\.from-authorized=yes policy\.from-aligned=yes\n$/,
     );
     // Discovery (disco#items on example.org, disco#info on xsmtp.example.org) and the verify IQ came over s2s.
     assert.ok(crossed("example.org") >= 1, "disco#items crossed s2s");

@@ -50,7 +50,7 @@ describe("mail tools through Prosody", () => {
     const signed = (await runCli(["sign"], signer, fixture("multipart-attachment.eml"))).stdout;
     const pass = await verify(signed);
     assert.equal(pass.code, 0, pass.stderr + pass.stdout);
-    assert.match(unfold(pass.stdout), /^Authentication-Results: other\.org; xsmtp=pass header\.j=alice@example\.org header\.k=\S+ header\.from=alice@example\.org policy\.from-authorized=yes\n$/);
+    assert.match(unfold(pass.stdout), /^Authentication-Results: other\.org; xsmtp=pass header\.j=alice@example\.org header\.k=\S+ header\.from=alice@example\.org policy\.from-authorized=yes policy\.from-aligned=yes\n$/);
     const body = await verify(Buffer.from(signed.toString("latin1").replace("attached.", "attached!"), "latin1"));
     assert.equal(body.code, 1);
     assert.match(unfold(body.stdout), /reason="body-hash-mismatch"/);

@@ -33,7 +33,7 @@ const verifier = (extra: Partial<ConstructorParameters<typeof Verifier>[0]> = {}
 
 async function check(message: Buffer, v = verifier()) {
   const split = splitMessage(message);
-  return v.verify(split.fields, bodyHash(message.subarray(split.bodyOffset)));
+  return v.verify(message.subarray(0, split.bodyOffset), bodyHash(message.subarray(split.bodyOffset)));
 }
 
 async function ourSign(message: Buffer, args: { service?: string } = {}): Promise<Buffer> {
@@ -58,7 +58,7 @@ describe("the verifier with the service (PROTOCOL.md §4, §5)", () => {
     const report = await check(signed);
     assert.deepEqual(
       { ...report },
-      { result: "pass", jid: "alice@example.org", keyId: "laptop", from: "alice@example.org", fromAuthorized: true, messageId: "long.folded@example.org", service: "xsmtp.example.org" },
+      { result: "pass", jid: "alice@example.org", keyId: "laptop", from: "alice@example.org", fromAuthorized: true, fromAligned: true, messageId: "long.folded@example.org", service: "xsmtp.example.org" },
     );
     assert.deepEqual(asked, ["example.org", "rooms.example.org", "xsmtp.example.org", "xsmtp.example.org"]);
   });

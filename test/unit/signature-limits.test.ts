@@ -3,7 +3,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MAX_HASH_FIELD_OCTETS, MAX_SIGNED_NAMES, parseHashHeader } from "../../component/signature/index.js";
-import { fromAddresses, MAX_ADDRESS_ELEMENT_CHARS } from "../../component/verification/from-address.js";
 
 const REQUIRED = "from:date:message-id:x-xmpp-identity";
 const BH = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
@@ -48,23 +47,4 @@ test("h= with 64 names is parsed, with 65 (repeats count) malformed", () => {
   assert.equal(parsed.ok && parsed.header.headerNames.length, MAX_SIGNED_NAMES);
   assert.deepEqual(parseHashHeader(value(names(MAX_SIGNED_NAMES + 1))), MALFORMED);
   assert.deepEqual(parseHashHeader(value(names(MAX_SIGNED_NAMES + 1), "2")), MALFORMED, "before the version");
-});
-
-test("fromAddresses: an element up to the cap is parsed; one past it refuses the whole value", () => {
-  const name = (n: number): string => `"${"n".repeat(n - 2)}"`;
-  const within = `${name(MAX_ADDRESS_ELEMENT_CHARS - 20)} <alice@example.org>`;
-  assert.ok(within.length <= MAX_ADDRESS_ELEMENT_CHARS);
-  assert.deepEqual(fromAddresses(`${within}, bob@example.net`), ["alice@example.org", "bob@example.net"]);
-  const beyond = `${name(MAX_ADDRESS_ELEMENT_CHARS)} <mallory@example.com>`;
-  assert.deepEqual(fromAddresses(`alice@example.org, ${beyond}`), []);
-  // Long lists of short mailboxes are not refused: the cap is per element.
-  assert.equal(fromAddresses("a@example.org, ".repeat(5000)).length, 5000);
-});
-
-test("fromAddresses splits where addressparser does: not inside quotes, comments, angle brackets or groups", () => {
-  assert.deepEqual(fromAddresses('"Doe, John" <john@example.org>'), ["john@example.org"]);
-  assert.deepEqual(fromAddresses('"a\\", b" <x@example.org>, y@example.org'), ["x@example.org", "y@example.org"]);
-  assert.deepEqual(fromAddresses("(a, b) x@example.org; y@example.org"), ["x@example.org", "y@example.org"]);
-  assert.deepEqual(fromAddresses("Team: a@example.org, b@example.org;, c@example.org"), ["a@example.org", "b@example.org", "c@example.org"]);
-  assert.deepEqual(fromAddresses("Joe Foo, PhD <joe@example.com>"), ["joe@example.com"]);
 });

@@ -5,7 +5,8 @@
  * signature core's splitMessage (the same code the tests check against
  * mailauth), so signer and verifier read headers exactly alike.
  *
- * References: RFC 5322 §2.1 (header, empty line, body), §2.1.1 (line length).
+ * References: RFC 5322 §2.1 (header, empty line, body), §2.1.1 (line length);
+ * PROTOCOL.md §3.2 (linear time).
  */
 import { splitMessage, type SplitMessage } from "../signature/index.js";
 
@@ -22,20 +23,36 @@ export const MAX_HEADER_BYTES = 4 * 1024 * 1024;
 
 export class MessageTooLargeHeaderError extends Error {}
 
+/**
+ * Chunks are kept in a list and joined once: joining on every chunk copied
+ * the block so far each time, quadratic when a large header block arrives in
+ * small pieces (PROTOCOL.md §3.2). Each chunk is searched for the empty line
+ * once, together with the two bytes before it, which is all headerEnd needs
+ * to recognize a line start and a CRLF split across chunks.
+ */
 export async function readHeaderBlock(input: AsyncIterable<Buffer | string>, maxBytes = MAX_HEADER_BYTES): Promise<MessageStream> {
   const iterator = input[Symbol.asyncIterator]();
-  let acc = Buffer.alloc(0);
-  let scanned = 0;
+  const chunks: Buffer[] = [];
+  let total = 0;
   let end = -1;
-  for (;;) {
-    end = headerEnd(acc, scanned);
-    if (end >= 0) break;
-    scanned = Math.max(0, acc.length - 2);
-    if (acc.length > maxBytes) throw new MessageTooLargeHeaderError(`the header block exceeds ${maxBytes} bytes`);
+  while (total <= maxBytes) {
     const next = await iterator.next();
     if (next.done) break;
-    acc = Buffer.concat([acc, typeof next.value === "string" ? Buffer.from(next.value) : next.value]);
+    const chunk = typeof next.value === "string" ? Buffer.from(next.value) : next.value;
+    if (chunk.length === 0) continue;
+    const carried = Math.min(2, total);
+    const window = carried > 0 ? Buffer.concat([tailOf(chunks, carried), chunk]) : chunk;
+    chunks.push(chunk);
+    total += chunk.length;
+    // With two carried bytes, the first is only context: it was searched before.
+    const found = headerEnd(window, carried === 2 ? 1 : 0);
+    if (found >= 0) {
+      end = total - window.length + found;
+      break;
+    }
   }
+  if (end < 0 && total > maxBytes) throw new MessageTooLargeHeaderError(`the header block exceeds ${maxBytes} bytes`);
+  const acc = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
   // No empty line at all: the whole message is header (a message without body).
   const head = end >= 0 ? acc.subarray(0, end) : acc;
   const rest = end >= 0 ? acc.subarray(end) : Buffer.alloc(0);
@@ -47,6 +64,16 @@ export async function readHeaderBlock(input: AsyncIterable<Buffer | string>, max
     }
   }
   return { head, split: splitMessage(head), body: body() };
+}
+
+/** The last `count` bytes held in chunks (count ≤ 2, so at most two chunks are looked at). */
+function tailOf(chunks: Buffer[], count: number): Buffer {
+  const bytes: number[] = [];
+  for (let c = chunks.length - 1; c >= 0 && bytes.length < count; c--) {
+    const chunk = chunks[c]!;
+    for (let i = chunk.length - 1; i >= 0 && bytes.length < count; i--) bytes.unshift(chunk[i]!);
+  }
+  return Buffer.from(bytes);
 }
 
 /**

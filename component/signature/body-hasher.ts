@@ -1,4 +1,5 @@
-// References: RFC 6376 §3.4.4 (relaxed body), §3.4.5 (empty body), §3.7 (bh).
+// References: RFC 6376 §3.4.4 (relaxed body), §3.4.5 (empty body), §3.7 (bh);
+// PROTOCOL.md §3.2 (linear time).
 import { createHash } from "node:crypto";
 
 export interface BodyHasher {
@@ -16,6 +17,8 @@ const SCRATCH_SIZE = 64 * 1024;
  * Anything relaxed canonicalization would change, or that leaves state across
  * lines: white space other than a single SP inside a line, a CR or LF that is
  * not part of CRLF, an empty line. Text without these is already canonical.
+ * Linear (PROTOCOL.md §3.2): every alternative, lookarounds included, has a
+ * fixed length, so each position costs a bounded number of steps.
  */
 const NOT_CANONICAL = /\t| [ \r\n]|\r(?!\n)|(?<!\r)\n|\r\n\r\n/;
 

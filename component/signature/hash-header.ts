@@ -1,6 +1,8 @@
-// References: PROTOCOL.md §2 (tags) and §5 group (1) (check order);
-// RFC 6376 §3.5 (DKIM-Signature tags this mirrors), RFC 4648 §4 (base64).
-import { parseTagList, trimFws } from "./tag-list.js";
+// References: PROTOCOL.md §2 (tags), §3.2 (limits) and §5 group (1) (check
+// order); RFC 6376 §3.5 (DKIM-Signature tags this mirrors), RFC 4648 §4.
+import { isBase64 } from "./base64.js";
+import { stripFws, trimFws } from "./fws.js";
+import { parseTagList } from "./tag-list.js";
 
 export interface HashHeader {
   version: string;
@@ -33,20 +35,25 @@ export type ParsedHashHeader = { ok: true; header: HashHeader } | { ok: false; r
 export const SUPPORTED_VERSION = "1";
 export const SUPPORTED_ALGORITHM = "hmac-sha256";
 export const REQUIRED_HEADERS = ["from", "date", "message-id", "x-xmpp-identity"] as const;
+/** PROTOCOL.md §3.2: the largest X-XMPP-Hash value accepted, in UTF-8 octets. */
+export const MAX_HASH_FIELD_OCTETS = 8192;
+/** PROTOCOL.md §3.2: the most names h= may list (repeats, for oversigning, count). */
+export const MAX_SIGNED_NAMES = 64;
 
 const REQUIRED_TAGS = ["v", "a", "j", "k", "t", "h", "bh", "b"] as const;
 const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const UNIX_SECONDS = /^[0-9]+$/;
 // RFC 5322 §3.6.8 field-name: printable ASCII except ":".
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * Parses an X-XMPP-Hash value. Every malformation is reported before a
  * version or algorithm problem, so that a garbled header of a future version
- * is still called malformed, as PROTOCOL.md §5 orders the checks.
+ * is still called malformed, as PROTOCOL.md §5 orders the checks. The size
+ * limit comes before any parsing, so an oversized value costs one length check.
  */
 export function parseHashHeader(value: string): ParsedHashHeader {
+  if (exceedsOctets(value, MAX_HASH_FIELD_OCTETS)) return { ok: false, reason: "malformed-signature" };
   const tags = parseTagList(value);
   if (!tags) return { ok: false, reason: "malformed-signature" };
   for (const tag of REQUIRED_TAGS) if (!tags.get(tag)) return { ok: false, reason: "malformed-signature" };
@@ -64,8 +71,8 @@ export function parseHashHeader(value: string): ParsedHashHeader {
     expiresAt === null ||
     (expiresAt !== undefined && expiresAt <= signedAt) ||
     headerNames === null ||
-    !BASE64.test(bodyHash) ||
-    !BASE64.test(mac)
+    !isBase64(bodyHash) ||
+    !isBase64(mac)
   ) {
     return { ok: false, reason: "malformed-signature" };
   }
@@ -103,13 +110,18 @@ function parseSeconds(text: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-/** RFC 6376 §3.5 h=: names separated by ":" with optional FWS around each. */
-function parseHeaderNames(text: string): string[] | null {
-  const names = text.split(":").map((n) => trimFws(n).toLowerCase());
-  return names.every((n) => FIELD_NAME.test(n)) ? names : null;
+/** Whether the UTF-8 encoding of text is longer than max octets. */
+function exceedsOctets(text: string, max: number): boolean {
+  // A UTF-16 code unit never encodes to fewer than one octet, so a long string
+  // is refused without being measured.
+  return text.length > max || Buffer.byteLength(text, "utf8") > max;
 }
 
-/** Base64 tag values may be folded anywhere (RFC 6376 §3.5, b= and bh=). */
-function stripFws(text: string): string {
-  return text.replace(/[ \t\r\n]+/g, "");
+/** RFC 6376 §3.5 h=: names separated by ":" with optional FWS around each. */
+function parseHeaderNames(text: string): string[] | null {
+  let separators = 0;
+  for (let i = text.indexOf(":"); i >= 0; i = text.indexOf(":", i + 1)) separators++;
+  if (separators + 1 > MAX_SIGNED_NAMES) return null;
+  const names = text.split(":").map((n) => trimFws(n).toLowerCase());
+  return names.every((n) => FIELD_NAME.test(n)) ? names : null;
 }

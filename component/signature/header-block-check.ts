@@ -20,29 +20,24 @@ const SINGLETONS = ["sender", "reply-to", "subject", "date", "message-id", "x-xm
 
 /**
  * Checks the header block (everything before the first empty line; the
- * empty line itself may be included) before anything is hashed, in one pass
- * over its octets. A bare CR or a NUL would let a line-based parser and a
- * mail client read different fields; a repeated From or Subject would let the
- * signed one and the displayed one differ. Malformation is reported before
- * duplication, since a field's name is only known once its octets are sound.
- * `ignore` names fields the caller removes anyway (a signer's old
- * X-XMPP-Identity), lower case.
+ * empty line itself and anything after it may be included) before anything
+ * is hashed, in one pass over its octets (PROTOCOL.md §3.2). A bare CR or a
+ * NUL would let a line-based parser and a mail client read different fields;
+ * a repeated From or Subject would let the signed one and the displayed one
+ * differ. Malformation is reported before duplication, since a field's name
+ * is only known once its octets are sound. `ignore` names fields the caller
+ * removes anyway (a signer's old X-XMPP-Identity), lower case: they are not
+ * counted at all.
  */
 export function checkHeaderBlock(head: Buffer, ignore: ReadonlySet<string> = new Set()): HeaderBlockCheck {
   const counts = new Map<string, number>();
   let start = 0;
-  let fieldStart = -1;
-  const endField = (end: number): HeaderBlockCheck | null => {
-    if (fieldStart < 0) return null;
-    if (!isUtf8(head.subarray(fieldStart, end))) return malformed("a header field is not valid UTF-8");
-    fieldStart = -1;
-    return null;
-  };
   while (start < head.length) {
     const lf = head.indexOf(LF, start);
     const lineEnd = lf < 0 ? head.length : lf;
-    const contentEnd = lineEnd > start && head[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
-    if (contentEnd === start) break; // the empty line: the header block ends here
+    // Only a CR right before an LF is a line end; a CR that ends the block is bare.
+    const contentEnd = lf >= 0 && lineEnd > start && head[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+    if (lf >= 0 && contentEnd === start) break; // the empty line: the header block ends here
     if (contentEnd - start > MAX_LINE_OCTETS) return malformed(`a header line is longer than ${MAX_LINE_OCTETS} octets`);
     for (let i = start; i < contentEnd; i++) {
       const byte = head[i]!;
@@ -52,31 +47,36 @@ export function checkHeaderBlock(head: Buffer, ignore: ReadonlySet<string> = new
     }
     const continuation = head[start] === SP || head[start] === HTAB;
     if (!continuation) {
-      const problem = endField(start);
-      if (problem) return problem;
-      fieldStart = start;
-      // Searched within the line only, so a block of colon-less lines stays linear.
-      const colon = head.subarray(start, contentEnd).indexOf(COLON);
-      if (colon >= 0) {
-        let nameEnd = start + colon;
-        while (nameEnd > start && (head[nameEnd - 1] === SP || head[nameEnd - 1] === HTAB)) nameEnd--;
-        const name = head.toString("latin1", start, nameEnd).toLowerCase();
-        counts.set(name, (counts.get(name) ?? 0) + 1);
-      }
+      const name = fieldName(head, start, contentEnd);
+      if (name !== null && !ignore.has(name)) counts.set(name, (counts.get(name) ?? 0) + 1);
     }
     start = lf < 0 ? head.length : lf + 1;
   }
-  const problem = endField(start);
-  if (problem) return problem;
+  // The whole block at once, so that a stray continuation line before the
+  // first field is checked too; line ends are ASCII, so no character spans one.
+  if (!isUtf8(head.subarray(0, start))) return malformed("a header field is not valid UTF-8");
 
   const from = counts.get("from") ?? 0;
-  if (from !== 1) return { ok: false, reason: "duplicate-header", detail: `the message has ${from} From fields, not exactly one` };
+  if (from !== 1 && !ignore.has("from")) {
+    return { ok: false, reason: "duplicate-header", detail: `the message has ${from} From fields, not exactly one` };
+  }
   for (const name of SINGLETONS) {
-    if (!ignore.has(name) && (counts.get(name) ?? 0) > 1) {
+    if ((counts.get(name) ?? 0) > 1) {
       return { ok: false, reason: "duplicate-header", detail: `the message has more than one ${name} field` };
     }
   }
   return { ok: true };
+}
+
+/** The lower-cased name of the field starting at `start`, or null for a line without a colon. */
+function fieldName(head: Buffer, start: number, contentEnd: number): string | null {
+  // Searched within the line only, so a block of colon-less lines stays linear.
+  const colon = head.subarray(start, contentEnd).indexOf(COLON);
+  if (colon < 0) return null;
+  let nameEnd = start + colon;
+  // Scanned back by hand: /[ \t]+$/ would rescan a long white-space run (§3.2).
+  while (nameEnd > start && (head[nameEnd - 1] === SP || head[nameEnd - 1] === HTAB)) nameEnd--;
+  return head.toString("latin1", start, nameEnd).toLowerCase();
 }
 
 function malformed(detail: string): HeaderBlockCheck {

@@ -2,6 +2,8 @@
 // X-XMPP-Hash. Pure: no XML, no storage, no logging (PROTOCOL.md §2, §3).
 export { parseTagList } from "./tag-list.js";
 export {
+  MAX_HASH_FIELD_OCTETS,
+  MAX_SIGNED_NAMES,
   parseHashHeader,
   REQUIRED_HEADERS,
   SUPPORTED_ALGORITHM,

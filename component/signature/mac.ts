@@ -1,9 +1,10 @@
 // References: RFC 2104 (HMAC), FIPS 180-4 (SHA-256), RFC 4648 §4 (base64);
-// PROTOCOL.md §3 step 5 and §5 (constant-time comparison).
+// PROTOCOL.md §3 step 5, §3.2 (linear time) and §5 (constant-time comparison).
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { isBase64 } from "./base64.js";
+import { stripFws } from "./fws.js";
 
 const MAC_BYTES = 32;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** base64(HMAC-SHA256(secret, signing input)); the input is hashed as UTF-8. */
 export function computeMac(secret: Buffer, input: string): string {
@@ -17,8 +18,8 @@ export function computeMac(secret: Buffer, input: string): string {
  * network and must not make the caller throw.
  */
 export function macMatches(secret: Buffer, input: string, b: string): boolean {
-  const text = b.replace(/[ \t\r\n]+/g, "");
-  if (text.length % 4 !== 0 || !BASE64.test(text)) return false;
+  const text = stripFws(b);
+  if (!isBase64(text)) return false;
   const given = Buffer.from(text, "base64");
   if (given.length !== MAC_BYTES) return false;
   return timingSafeEqual(given, macBytes(secret, input));

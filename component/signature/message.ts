@@ -1,4 +1,6 @@
-// References: RFC 5322 §2.1 (header and body), §2.2 (header fields), §2.2.3 (folding).
+// References: RFC 5322 §2.1 (header and body), §2.2 (header fields), §2.2.3
+// (folding); PROTOCOL.md §3.2 (linear time).
+import { trimWspEnd } from "./fws.js";
 
 export interface MessageField {
   name: string;
@@ -51,7 +53,7 @@ function joinFields(lines: string[], lineEnding: string): MessageField[] {
     if (current === null) return;
     const colon = current.indexOf(":");
     if (colon > 0) {
-      fields.push({ name: current.slice(0, colon).replace(/[ \t]+$/, ""), value: current.slice(colon + 1), raw: current });
+      fields.push({ name: trimWspEnd(current.slice(0, colon)), value: current.slice(colon + 1), raw: current });
     }
     current = null;
   };

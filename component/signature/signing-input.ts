@@ -1,5 +1,7 @@
-// References: RFC 6376 §3.7 (computing the hash), §3.5 b= ; PROTOCOL.md §3 step 4.
+// References: RFC 6376 §3.7 (computing the hash), §3.5 b= ; PROTOCOL.md §3
+// step 4, §3.2 (linear time).
 import { canonicalHeader } from "./canonicalize.js";
+import { trimFws } from "./fws.js";
 import type { HeaderField } from "./select-headers.js";
 
 export const HASH_FIELD_NAME = "X-XMPP-Hash";
@@ -25,7 +27,7 @@ export function withEmptyMac(value: string): string {
   const specs = value.split(";");
   const index = specs.findIndex((spec) => {
     const eq = spec.indexOf("=");
-    return eq >= 0 && spec.slice(0, eq).replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "") === "b";
+    return eq >= 0 && trimFws(spec.slice(0, eq)) === "b";
   });
   if (index < 0) return value;
   const spec = specs[index]!;

@@ -1,0 +1,113 @@
+/**
+ * A check that a parser's time grows linearly with its input (PROTOCOL.md
+ * §3.2), usable from any test:
+ *
+ *   await assertLinear("parseTagList, spaces before '='",
+ *     (size) => "v" + " ".repeat(size) + "=1",
+ *     (input) => parseTagList(input));
+ *
+ * makeInput(size) builds an input of about `size` characters or octets, of
+ * the shape to test (make it adversarial: long white-space runs, folding,
+ * repeated separators); run(input) parses it and may return a promise.
+ *
+ * The parser is timed on 10 KB, 100 KB and 1 MB inputs. From 10 KB to 1 MB a
+ * linear parser takes about 100 times longer and a quadratic one 10,000 times,
+ * so the check fails above 1,000 (the geometric middle, leaving a factor of 10
+ * for cache and garbage-collector effects either way). The 100 KB step is
+ * held to the square root of that, so quadratic code fails there, after
+ * seconds rather than the minutes its 1 MB run would take.
+ *
+ * Robust on a busy machine: other processes only ever add time, so each size
+ * keeps the best of several repetitions; a run is repeated in a batch until
+ * the batch lasts a few milliseconds, so clock resolution does not count; and
+ * the 10 KB time is floored (FLOOR_MS), so that a parser measured at a few
+ * microseconds is not held to 1,000 times that.
+ */
+import assert from "node:assert/strict";
+
+export interface LinearOptions {
+  smallSize?: number;
+  largeSize?: number;
+  /** Largest accepted ratio of the large time to the (floored) small time. */
+  maxRatio?: number;
+  repetitions?: number;
+}
+
+export interface LinearMeasurement {
+  smallMs: number;
+  middleMs: number;
+  largeMs: number;
+  /** largeMs over the floored smallMs: what is held to maxRatio. */
+  ratio: number;
+}
+
+/** The smallest per-call time the 10 KB run is credited with, in ms. */
+export const FLOOR_MS = 0.05;
+const MIN_BATCH_MS = 3;
+const MAX_BATCH_CALLS = 100_000;
+
+export async function assertLinear<T>(
+  name: string,
+  makeInput: (size: number) => T,
+  run: (input: T) => unknown,
+  options: LinearOptions = {},
+): Promise<LinearMeasurement> {
+  const { smallSize = 10_000, largeSize = 1_000_000, maxRatio = 1000, repetitions = 5 } = options;
+  const middleSize = Math.round(Math.sqrt(smallSize * largeSize));
+  const stepRatio = Math.sqrt(maxRatio);
+
+  const small = makeInput(smallSize);
+  await callOnce(run, small); // the first call compiles the parser; it is not timed
+  const smallMs = await bestPerCallMs(run, small, repetitions);
+  const base = Math.max(smallMs, FLOOR_MS);
+  const middleLimit = stepRatio * base;
+  const middleMs = await bestPerCallMs(run, makeInput(middleSize), repetitions, middleLimit);
+  const describe = (size: number, ms: number, limit: number): string =>
+    `${name}: ${format(size)} took ${ms.toFixed(3)} ms, ${format(smallSize)} took ${smallMs.toFixed(3)} ms ` +
+    `(floored to ${base.toFixed(3)}): ratio ${(ms / base).toFixed(0)}, more than the ${limit.toFixed(0)} allowed; ` +
+    `the time grows faster than the input`;
+  assert.ok(middleMs <= middleLimit, describe(middleSize, middleMs, stepRatio));
+
+  const largeLimit = maxRatio * base;
+  const largeMs = await bestPerCallMs(run, makeInput(largeSize), repetitions, largeLimit);
+  assert.ok(largeMs <= largeLimit, describe(largeSize, largeMs, maxRatio));
+  return { smallMs, middleMs, largeMs, ratio: largeMs / base };
+}
+
+/**
+ * The best per-call time over at most `repetitions` batches. Repeating stops
+ * as soon as a batch is within `limitMs` (the best can only improve, and the
+ * check only asks for a time under the limit), or once a batch is ten times
+ * over it: no amount of noise explains that, and quadratic code should not
+ * keep the test waiting. The 10 KB size has no limit and always repeats.
+ */
+async function bestPerCallMs<T>(run: (input: T) => unknown, input: T, repetitions: number, limitMs?: number): Promise<number> {
+  let calls = 1;
+  let best = Infinity;
+  for (let r = 0; r < repetitions; r++) {
+    let elapsed: number;
+    for (;;) {
+      const started = performance.now();
+      for (let i = 0; i < calls; i++) {
+        const pending = callOnce(run, input);
+        if (pending) await pending;
+      }
+      elapsed = performance.now() - started;
+      if (elapsed >= MIN_BATCH_MS || calls >= MAX_BATCH_CALLS) break;
+      calls *= 2;
+    }
+    best = Math.min(best, elapsed / calls);
+    if (limitMs !== undefined && (best <= limitMs || best > 10 * limitMs)) break;
+  }
+  return best;
+}
+
+/** Awaits only a real promise: an await per synchronous call would add a microtask to every 10 KB run. */
+function callOnce<T>(run: (input: T) => unknown, input: T): Promise<unknown> | undefined {
+  const result = run(input);
+  return result instanceof Promise ? result : undefined;
+}
+
+function format(size: number): string {
+  return size >= 1_000_000 ? `${size / 1_000_000} MB` : `${size / 1000} KB`;
+}

@@ -6,7 +6,7 @@
 // Signing itself is the signature core's (signFields); this file adds what mail output needs.
 export { SignatureOptionError, signFields, type FieldSignOptions } from "../signature/index.js";
 // Straight from sign.ts: the core's index is shared with the parsers' owners, who may export §3.2 limits of their own.
-export { MAX_HASH_FIELD_OCTETS, MAX_SIGNED_NAMES } from "../signature/sign.js";
+export { MAX_HASH_FIELD_OCTETS, MAX_SIGNED_NAMES } from "../signature/index.js";
 
 /**
  * Folds a tag list at "; " boundaries so lines stay near 78 characters

@@ -1,7 +1,7 @@
 // References: RFC 6376 §5 (signer actions), §3.2 (tag values); PROTOCOL.md §2, §3, §3.2 and §9.
 import { createBodyHasher } from "./body-hasher.js";
 import { formatHashHeader, type HashHeaderFields } from "./format-hash-header.js";
-import { parseHashHeader, REQUIRED_HEADERS } from "./hash-header.js";
+import { MAX_SIGNED_NAMES, parseHashHeader, REQUIRED_HEADERS } from "./hash-header.js";
 import { computeMac } from "./mac.js";
 import { splitMessage } from "./message.js";
 import { selectHeaders, type HeaderField } from "./select-headers.js";
@@ -26,10 +26,6 @@ export interface FieldSignOptions {
 export interface SignOptions extends Omit<FieldSignOptions, "fields" | "bodyHash"> {
   message: Buffer;
 }
-
-/** PROTOCOL.md §3.2: verifiers refuse more names in h= (and a field over 8,192 octets). */
-export const MAX_SIGNED_NAMES = 64;
-export const MAX_HASH_FIELD_OCTETS = 8192;
 
 /** Options that would make a signature no verifier accepts (a signer bug, better found here). */
 export class SignatureOptionError extends Error {}

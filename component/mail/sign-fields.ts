@@ -4,8 +4,7 @@
  * References: PROTOCOL.md §3 steps 3–5; RFC 5322 §2.1.1, §2.2.3.
  */
 // Signing itself is the signature core's (signFields); this file adds what mail output needs.
-export { SignatureOptionError, signFields, type FieldSignOptions } from "../signature/index.js";
-// Straight from sign.ts: the core's index is shared with the parsers' owners, who may export §3.2 limits of their own.
+export { refuseOversizedHashField, SignatureOptionError, signFields, type FieldSignOptions } from "../signature/index.js";
 export { MAX_HASH_FIELD_OCTETS, MAX_SIGNED_NAMES } from "../signature/index.js";
 
 /**

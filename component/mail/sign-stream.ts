@@ -14,7 +14,7 @@ import { spoolBody } from "./body-spool.js";
 import { defaultHeaderNames, withIdentityOversigned } from "./default-headers.js";
 import { readHeaderBlock, type MessageStream } from "./header-block.js";
 import { REPLACED_FIELDS, requireDateAndMessageId, signableHead } from "./signable.js";
-import { foldTagList, MAX_HASH_FIELD_OCTETS, SignatureOptionError, signFields } from "./sign-fields.js";
+import { foldTagList, refuseOversizedHashField, signFields } from "./sign-fields.js";
 import { writeAll } from "./write-out.js";
 
 export interface SignerOptions {
@@ -78,9 +78,8 @@ export function prepareSignature(message: MessageStream, bodyHash: string, optio
     ip: options.ip,
   });
   const hashField = `${HASH_FIELD_NAME}: ${foldTagList(value, eol)}`;
-  if (Buffer.byteLength(hashField) > MAX_HASH_FIELD_OCTETS) {
-    throw new SignatureOptionError(`the X-XMPP-Hash field would exceed the ${MAX_HASH_FIELD_OCTETS} octets a verifier accepts (PROTOCOL.md §3.2); sign fewer or shorter header names`);
-  }
+  // Folding adds octets: the field as written must fit too.
+  refuseOversizedHashField(hashField);
   const lines = [hashField, ...added.map((f) => `${f.name}:${f.value}`)];
   return { top: Buffer.from(lines.join(eol) + eol, "utf8"), head, notes, fields: [{ name: HASH_FIELD_NAME, value: ` ${value}` }, ...fields] };
 }

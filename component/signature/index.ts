@@ -20,5 +20,5 @@ export { HASH_FIELD_NAME, signingInput, withEmptyMac } from "./signing-input.js"
 export { computeMac, macMatches } from "./mac.js";
 export { decodeSecret, encodeSecret, generateSecret, SECRET_BYTES } from "./secret.js";
 export { splitMessage, type MessageField, type SplitMessage } from "./message.js";
-export { IDENTITY_FIELD_NAME, SignatureOptionError, signFields, signMessage, type FieldSignOptions, type SignOptions } from "./sign.js";
+export { IDENTITY_FIELD_NAME, refuseOversizedHashField, SignatureOptionError, signFields, signMessage, type FieldSignOptions, type SignOptions } from "./sign.js";
 export { checkHeaderBlock, MAX_LINE_OCTETS, type HeaderBlockCheck, type MessageProblem } from "./header-block-check.js";

@@ -1,7 +1,7 @@
 // References: RFC 6376 §5 (signer actions), §3.2 (tag values); PROTOCOL.md §2, §3, §3.2 and §9.
 import { createBodyHasher } from "./body-hasher.js";
 import { formatHashHeader, type HashHeaderFields } from "./format-hash-header.js";
-import { MAX_SIGNED_NAMES, parseHashHeader, REQUIRED_HEADERS } from "./hash-header.js";
+import { MAX_HASH_FIELD_OCTETS, MAX_SIGNED_NAMES, parseHashHeader, REQUIRED_HEADERS } from "./hash-header.js";
 import { computeMac } from "./mac.js";
 import { splitMessage } from "./message.js";
 import { selectHeaders, type HeaderField } from "./select-headers.js";
@@ -73,9 +73,20 @@ function refuseUnwritable(tags: HashHeaderFields): void {
   if (tags.headerNames.length > MAX_SIGNED_NAMES) {
     throw new SignatureOptionError(`headerNames (h=): ${tags.headerNames.length} names, more than the ${MAX_SIGNED_NAMES} a verifier accepts (PROTOCOL.md §3.2)`);
   }
+  // b= is always 44 base64 characters: measure with one of that length.
+  refuseOversizedHashField(formatHashHeader({ ...tags, mac: "A".repeat(43) + "=" }));
   const missing = REQUIRED_HEADERS.filter((name) => !tags.headerNames.includes(name));
   if (missing.length) {
     throw new SignatureOptionError(`headerNames (h=) must name ${REQUIRED_HEADERS.join(", ")}; missing: ${missing.join(", ")} (a verifier would answer missing-header)`);
+  }
+}
+
+/** Refuses an X-XMPP-Hash value (or whole folded field) a verifier would call malformed for its size (PROTOCOL.md §3.2). */
+export function refuseOversizedHashField(text: string): void {
+  if (Buffer.byteLength(text) > MAX_HASH_FIELD_OCTETS) {
+    throw new SignatureOptionError(
+      `the X-XMPP-Hash field would exceed the ${MAX_HASH_FIELD_OCTETS} octets a verifier accepts (PROTOCOL.md §3.2); sign fewer or shorter header names`,
+    );
   }
 }
 

@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import xml from "@xmpp/xml";
 import { assertStanza } from "../support/assert-stanza.js";
 import { insertKnownKey } from "../support/keys.js";
+import { hostileText, paddedSigned } from "../support/hostile-verify.js";
 import { aliceMessage, sign, verifyIq } from "../support/signed-message.js";
 import { startHarness, TEST_CLOCK_START, type Harness } from "../support/stanza-harness.js";
 import { parseVerify, VERIFY_LIMITS } from "../../component/verification/verify-adapter.js";
@@ -18,23 +19,9 @@ const reply = (id: string, inner: string, to = "mx@other.org/gw") =>
   `<iq type='result' id='${id}' to='${to}' from='xsmtp.example.org'>${inner}</iq>`;
 const malformed = (id: string) => reply(id, `<verification xmlns='${NS}' result='permerror' reason='malformed-signature'/>`);
 
-/** A message signed over `pads` X-Pad fields besides the required ones: pads + 4 header elements sent. */
-function padded(pads: number, value: (i: number) => string, messageId: string) {
-  const headers: [string, string][] = [
-    ["From", "Alice <alice@example.org>"],
-    ["Date", "Sat, 28 Nov 2026 10:00:00 +0000"],
-    ["Message-ID", messageId],
-    ...Array.from({ length: pads }, (_, i): [string, string] => ["X-Pad", value(i)]),
-  ];
-  const h = ["from", "date", "message-id", "x-xmpp-identity", ...Array(pads).fill("x-pad")].join(":");
-  return sign({ headers }, { keyId: "laptop", secret: SECRET, t: T, h });
-}
-
-/** About `n` octets of folded, white-space-heavy text in lines a signer accepts. */
-function hostile(n: number): string {
-  const unit = "a \t \t b\t\t  c" + " ".repeat(40) + "\r\n \t";
-  return unit.repeat(Math.ceil(n / unit.length)).slice(0, n) + "z";
-}
+const padded = (pads: number, value: (i: number) => string, messageId: string) =>
+  paddedSigned(pads, value, { messageId, keyId: "laptop", secret: SECRET, t: T });
+const hostile = hostileText;
 
 let h: Harness;
 let n = 0;

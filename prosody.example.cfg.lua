@@ -42,6 +42,14 @@ c2s_ports = { 5222 }
 component_ports = { 5347 }
 component_interfaces = { "127.0.0.1" }
 
+-- A verify IQ may carry up to 256 KiB of signature and header fields
+-- (PROTOCOL.md §3.2). Prosody's default limit on a client's stanza is 256 KiB
+-- for the whole stanza, markup included, so the largest verify requests from
+-- verifiers logged in here would be cut off with their connection; 512 KiB
+-- leaves room. Component and s2s streams already allow 512 KiB by default;
+-- verifiers on other servers depend on their own server's client limit.
+c2s_stanza_size_limit = 524288
+
 -- [test-substituted]
 log = { info = "/var/log/prosody/prosody.log"; error = "/var/log/prosody/prosody.err" }
 

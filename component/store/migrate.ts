@@ -2,6 +2,7 @@
  * Applies numbered SQL migrations (`migrations/NNN-verb-noun.sql`) in one
  * transaction and records the schema version in PRAGMA user_version, so a
  * half-applied upgrade is impossible and the version travels with the file.
+ * Safe when several processes open the same file at once.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import type Database from "better-sqlite3";
@@ -34,6 +35,23 @@ export function loadMigrations(dir: URL = MIGRATIONS_DIR): Migration[] {
 
 export function migrate(db: Database.Database, migrations: Migration[] = loadMigrations()): number {
   const latest = migrations.length;
+  // The usual case, a file already up to date, needs no write lock.
+  if (checkedVersion(db, latest) === latest) return latest;
+  // Several processes may open a fresh file at once (`xsmtp run` and an
+  // `xsmtp user enroll` right after it): a version read before taking the
+  // lock may be stale by the time we hold it. So take the write lock first
+  // (BEGIN IMMEDIATE, waiting busy_timeout for it), read the version again
+  // inside the transaction and apply only what is still missing.
+  db.transaction(() => {
+    const current = checkedVersion(db, latest);
+    if (current === latest) return;
+    for (const m of migrations.slice(current)) db.exec(m.sql);
+    db.pragma(`user_version = ${latest}`);
+  }).immediate();
+  return latest;
+}
+
+function checkedVersion(db: Database.Database, latest: number): number {
   const current = db.pragma("user_version", { simple: true }) as number;
   if (current > latest) {
     throw new SchemaTooNewError(
@@ -41,10 +59,5 @@ export function migrate(db: Database.Database, migrations: Migration[] = loadMig
         "upgrade XSMTP or use a backup taken before the upgrade",
     );
   }
-  if (current === latest) return current;
-  db.transaction(() => {
-    for (const m of migrations.slice(current)) db.exec(m.sql);
-    db.pragma(`user_version = ${latest}`);
-  }).immediate();
-  return latest;
+  return current;
 }

@@ -1,5 +1,6 @@
 /**
- * A token bucket per verifier domain: `perMinute` verifications, refilled
+ * A token bucket per key (the verification wiring keys it by the verifier's
+ * organizational domain): `perMinute` verifications, refilled
  * continuously, so a burst up to the limit passes and a flood is cut to the
  * rate. The map is bounded: idle full buckets are dropped first.
  */

@@ -3,10 +3,10 @@
  * run in the order §5 fixes and the first that fails gives the answer. The
  * store, key lookup, clock and progress hooks are injected.
  *
- * References: PROTOCOL.md §3, §5, §10; RFC 6376 §3.5 (t=, x=), RFC 8601 §2.7.1 (result words).
+ * References: PROTOCOL.md §3, §3.2, §5, §10; RFC 6376 §3.5 (t=, x=), RFC 8601 §2.7.1 (result words).
  */
 import { domainOf, parseUserJid } from "../xmpp/jid.js";
-import { macMatches, parseHashHeader, signingInput, type HeaderField } from "../signature/index.js";
+import { macMatches, parseHashHeader, signingInput, type HashHeader, type HeaderField } from "../signature/index.js";
 import type { Clock } from "../service-context.js";
 import { bareMessageId, fromAddresses } from "./from-address.js";
 import type { KeyLookupError, SigningKey } from "./key-lookup.js";
@@ -36,8 +36,21 @@ export interface VerifyDeps {
 }
 
 
-export function verify(request: VerifyRequest, deps: VerifyDeps): Verification {
-  // (1) the tag list and the sent fields
+/**
+ * Step (1) and everything else that needs no store: the tag list, the sent
+ * fields, the signing input and the From addresses. It is the costly part of
+ * a large request, so the service runs it on its own, outside the group
+ * commit that decides many requests in one synchronous batch.
+ */
+export interface Prepared {
+  request: VerifyRequest;
+  sig: HashHeader;
+  known: Partial<Verification> & { jid: string; messageId: string };
+  input: string;
+  addresses: string[];
+}
+
+export function prepare(request: VerifyRequest): Prepared | Verification {
   const parsed = parseHashHeader(request.signature);
   if (!parsed.ok) return reject(parsed.reason);
   const sig = parsed.header;
@@ -49,12 +62,24 @@ export function verify(request: VerifyRequest, deps: VerifyDeps): Verification {
   const identity = firstValue(selected, "x-xmpp-identity");
   const from = firstValue(selected, "from");
   const messageIdValue = firstValue(selected, "message-id");
-  if (identity === undefined || from === undefined || messageIdValue === undefined || !firstValue(selected, "date")) {
-    return reject("missing-header", known);
-  }
-  const messageId = bareMessageId(messageIdValue);
-  if (identity.replace(/\s+/g, "").toLowerCase() !== jid) return reject("identity-mismatch", known);
-  Object.assign(known, { messageId });
+  // A required field sent empty (or a Message-ID of "<>") is as missing as one not sent.
+  const messageId = messageIdValue === undefined ? "" : bareMessageId(messageIdValue);
+  if ([identity, from, firstValue(selected, "date")].some(isBlank) || messageId === "") return reject("missing-header", known);
+  if (identity!.replace(/\s+/g, "").toLowerCase() !== jid) return reject("identity-mismatch", known);
+  return {
+    request,
+    sig,
+    known: { ...known, jid, messageId },
+    input: signingInput(selected, sig.raw),
+    addresses: fromAddresses(from!),
+  };
+}
+
+/** Steps (2) to (4) and the pass, over the store; a Verification already decided passes through. */
+export function decide(prepared: Prepared | Verification, deps: VerifyDeps): Verification {
+  if (!("input" in prepared)) return prepared;
+  const { request, sig, known, input, addresses } = prepared;
+  const { jid, messageId } = known;
 
   // (2) identity and key
   if (!deps.userDomains.includes(domainOf(jid))) return reject("wrong-service", known);
@@ -71,9 +96,8 @@ export function verify(request: VerifyRequest, deps: VerifyDeps): Verification {
   if (key.retiredAt !== null && key.retiredAt <= sig.signedAt * 1000) return reject("key-retired", known);
 
   // (4) the MAC, in constant time
-  if (!macMatches(key.secret, signingInput(selected, sig.raw), sig.mac)) return reject("signature-mismatch", known);
+  if (!macMatches(key.secret, input, sig.mac)) return reject("signature-mismatch", known);
 
-  const addresses = fromAddresses(from);
   const authorized = addresses.length > 0 && addresses.every((a) => deps.isAuthorizedAddress(jid, a));
   const seen = deps.recordPass(jid, messageId, request.verifierDomain);
   const recipients = deps.recipientDomains(jid, messageId);
@@ -87,6 +111,18 @@ export function verify(request: VerifyRequest, deps: VerifyDeps): Verification {
     ...(replaySuspected ? { replaySuspected } : {}),
   };
 }
+
+/** One request decided whole, in §5 order. */
+export function verify(request: VerifyRequest, deps: VerifyDeps): Verification {
+  return decide(prepare(request), deps);
+}
+
+/** The answer to a request past a §3.2 limit (the service answers as the verifier would), unparsed. */
+export function pastLimit(): Verification {
+  return reject("malformed-signature");
+}
+
+const isBlank = (value: string | undefined) => value === undefined || value.trim() === "";
 
 function reject(reason: VerificationReason, known: Partial<Verification> = {}): Verification {
   return { result: resultOf(reason), reason, ...known };

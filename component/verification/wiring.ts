@@ -3,17 +3,18 @@
  * lookup and the stores, the feature in disco, and the hooks that progress
  * (§6) plugs into. A database too busy to answer gives `temperror`.
  *
- * References: PROTOCOL.md §5, §7.
+ * References: PROTOCOL.md §3.2, §5, §7.
  */
 import type { ServiceContext } from "../service-context.js";
 import { isAuthorizedAddress } from "../keys/key-store.js";
+import { organizationalDomain } from "../xmpp/domains.js";
 import { domainOf } from "../xmpp/jid.js";
 import type { IqRequest } from "../xmpp/iq-router.js";
 import { KeyLookup } from "./key-lookup.js";
 import type { Verification } from "./outcome.js";
 import { RateLimiter } from "./rate-limiter.js";
-import { NS_XSMTP, parseVerify, renderVerification, verifyRequestError } from "./verify-adapter.js";
-import { verify, type VerifyDeps, type VerifyRequest } from "./verify-core.js";
+import { NS_XSMTP, PAST_LIMIT, parseVerify, renderVerification, verifyRequestError } from "./verify-adapter.js";
+import { decide, pastLimit, prepare, type Prepared, type VerifyDeps, type VerifyRequest } from "./verify-core.js";
 import { countResult, recordPass } from "./verification-store.js";
 
 /** What other features may hook into verification (progress publishes events, replay needs recipients). */
@@ -37,17 +38,25 @@ export function wireVerification(ctx: ServiceContext, masterKey: Buffer, hooks: 
   disco.addFeature(NS_XSMTP);
   router.get(NS_XSMTP, "verify", async ({ from, payload }: IqRequest) => {
     const parsed = parseVerify(payload);
-    if (typeof parsed === "string") return verifyRequestError(parsed);
+    if (parsed === "not-a-verification-request") return verifyRequestError(parsed);
     const verifierDomain = domainOf(from);
-    if (!limiter.take(verifierDomain)) return verifyRequestError("rate-limited");
+    // One bucket per organization: a.mallory.org and b.mallory.org are one
+    // requester, or anyone with a wildcard DNS zone would have no limit.
+    if (!limiter.take(organizationalDomain(verifierDomain))) return verifyRequestError("rate-limited");
 
-    const request: VerifyRequest = { ...parsed, verifierDomain };
+    const request: VerifyRequest =
+      parsed === PAST_LIMIT ? { signature: "", headers: [], verifierDomain } : { ...parsed, verifierDomain };
+    // The costly, store-free part (tag list, canonicalization, addresses) runs
+    // here, one request per turn of the event loop: the group commit below
+    // decides its whole batch synchronously, and large requests queued into
+    // it together would hold up every other IQ until the batch is done.
+    const prepared = parsed === PAST_LIMIT ? pastLimit() : prepare(request);
     // Everything a verification reads and writes (the pass, the counter, the
     // progress item) runs in one savepoint of a group commit: verifications
     // arriving together share one WAL commit, and each is answered only
     // once it is durable.
     try {
-      return await ctx.writes.run(() => decide(request));
+      return await ctx.writes.run(() => decideAndRecord(prepared, request));
     } catch (err) {
       if (!isBusy(err)) throw err;
       return renderVerification({ result: "temperror", reason: "service-busy" });
@@ -56,11 +65,11 @@ export function wireVerification(ctx: ServiceContext, masterKey: Buffer, hooks: 
 
   const deps = verifyDeps(ctx, keys, hooks);
 
-  function decide(request: VerifyRequest) {
+  function decideAndRecord(prepared: Prepared | Verification, request: VerifyRequest) {
     const { verifierDomain } = request;
     let verification: Verification;
     try {
-      verification = verify(request, deps);
+      verification = decide(prepared, deps);
     } catch (err) {
       if (!isBusy(err)) throw err;
       verification = { result: "temperror", reason: "service-busy" };

@@ -57,9 +57,9 @@ describe("option negotiation", () => {
     const result = negotiate(postfix);
     assert.ok(result.ok);
     assert.deepEqual(result.negotiated, { version: 6, actions: 0x31, protocol: 0x18d3c2 });
-    for (const letter of ["C", "M", "R", "L", "B"]) assert.equal(expectsReply(letter, result.negotiated.protocol), false, letter);
-    assert.equal(expectsReply("E", result.negotiated.protocol), true);
-    for (const letter of ["D", "A", "Q", "K"]) assert.equal(expectsReply(letter, result.negotiated.protocol), false, letter);
+    for (const kind of ["connect", "mail", "rcpt", "header", "body"] as const) assert.equal(expectsReply(kind, result.negotiated.protocol), false, kind);
+    assert.equal(expectsReply("bodyEnd", result.negotiated.protocol), true);
+    for (const kind of ["macro", "abort", "quit", "quitNewConnection"] as const) assert.equal(expectsReply(kind, result.negotiated.protocol), false, kind);
   });
 
   it("keeps only the flags an older MTA offers, and then replies to each step", () => {
@@ -67,7 +67,7 @@ describe("option negotiation", () => {
     assert.ok(result.ok);
     assert.equal(result.negotiated.version, 2);
     assert.equal(result.negotiated.protocol, Protocol.NOHELO | Protocol.NOEOH);
-    assert.equal(expectsReply("L", result.negotiated.protocol), true);
+    assert.equal(expectsReply("header", result.negotiated.protocol), true);
   });
 
   it("refuses an MTA that does not offer the header actions", () => {

@@ -9,6 +9,7 @@
  * libmilter engine.c (st_optionneg); mfdef.h.
  */
 import { Action, MacroStage, MILTER_PROTOCOL_VERSION, Protocol } from "./milter-constants.js";
+import type { MilterCommand } from "./milter-messages.js";
 import type { OptionReply } from "./milter-responses.js";
 
 export interface MilterWants {
@@ -59,25 +60,25 @@ export function negotiate(offer: Negotiated, wants: MilterWants = GATEWAY_WANTS)
   return { ok: true, negotiated, reply };
 }
 
-/** Whether the MTA waits for a reply to this command letter, given the negotiated flags. */
-export function expectsReply(command: string, protocol: number): boolean {
-  const noReplyBit = NO_REPLY_BITS[command];
+/** Whether the MTA waits for a reply to this command, given the negotiated flags. */
+export function expectsReply(kind: MilterCommand["kind"], protocol: number): boolean {
+  const noReplyBit = NO_REPLY_BITS[kind];
   if (noReplyBit === undefined) return false; // MACRO, ABORT, QUIT, QUIT_NC never get one
   return (protocol & noReplyBit) === 0;
 }
 
 // 0 = always answered (end of message); OPTNEG is answered by the negotiation itself.
-const NO_REPLY_BITS: Record<string, number> = {
-  C: Protocol.NR_CONN,
-  H: Protocol.NR_HELO,
-  M: Protocol.NR_MAIL,
-  R: Protocol.NR_RCPT,
-  T: Protocol.NR_DATA,
-  U: Protocol.NR_UNKN,
-  L: Protocol.NR_HDR,
-  N: Protocol.NR_EOH,
-  B: Protocol.NR_BODY,
-  E: 0,
+const NO_REPLY_BITS: Partial<Record<MilterCommand["kind"], number>> = {
+  connect: Protocol.NR_CONN,
+  helo: Protocol.NR_HELO,
+  mail: Protocol.NR_MAIL,
+  rcpt: Protocol.NR_RCPT,
+  data: Protocol.NR_DATA,
+  unknown: Protocol.NR_UNKN,
+  header: Protocol.NR_HDR,
+  eoh: Protocol.NR_EOH,
+  body: Protocol.NR_BODY,
+  bodyEnd: 0,
 };
 
 /** The macros the gateway reads, for MTAs whose defaults lack some (use as MilterWants.macroLists). */

@@ -2,6 +2,9 @@
 // reaches the policy intact, and the policy's header edits and reject reach
 // the delivered mail and the SMTP client.
 import assert from "node:assert/strict";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { MilterDecision } from "../../component/mail/milter/milter-decision.js";
 import type { MilterMessage } from "../../component/mail/milter/milter-message.js";
@@ -110,3 +113,33 @@ async function waitForDelivery(postfix: PrivatePostfix, count: number): Promise<
   for (let i = 0; i < 100 && (await postfix.delivered()).length < count; i++) await new Promise((r) => setTimeout(r, 50));
   assert.equal((await postfix.delivered()).length, count, await postfix.log());
 }
+
+describe("milter server on a unix socket behind a private Postfix", { skip: postfixUnavailable() }, () => {
+  it("takes a 200 kB body in Postfix's 65,535-byte chunks and accepts", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "xsmtp-milter-sock-"));
+    await chmod(dir, 0o755); // smtpd runs as postfix and must reach the socket
+    const chunks: number[] = [];
+    let bodyBytes = -1;
+    const milter = await startMilterServer({
+      address: { kind: "unix", path: join(dir, "milter.sock") },
+      socketMode: 0o666,
+      policy: {
+        bodyChunk: (chunk) => void chunks.push(chunk.length),
+        endOfMessage: async (m) => ((bodyBytes = m.bodyBytes), { verdict: { type: "accept" } }),
+      },
+    });
+    const postfix = await startPostfix({ milter: `unix:${join(dir, "milter.sock")}` });
+    try {
+      const line = `${"x".repeat(98)}\r\n`;
+      const big = message("big").replace("Hello.\r\n", line.repeat(2000));
+      const replies = await smtpDialog(postfix.smtpPort, ["EHLO client.example.org", "MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.net>", "DATA", big, "QUIT"]);
+      assert.equal(replies[5].code, 250, replies[5].text + (await postfix.log()));
+      assert.equal(bodyBytes, 200_000);
+      assert.deepEqual(chunks, [65535, 65535, 65535, 3395]);
+    } finally {
+      await postfix.stop();
+      await milter.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -188,6 +188,14 @@ describe("milter session and its policy", () => {
     assert.equal(seen?.headers.length, 1);
   });
 
+  it("gives a recipient only the macros sent for it, not those of an earlier stage", async () => {
+    let recipientMacros: string[] = [];
+    const policy: MilterPolicy = { endOfMessage: async (m) => ((recipientMacros = m.recipients.map((r) => [...r.macros.keys()].join(","))), { verdict: { type: "accept" } }) };
+    const input = Buffer.concat([HANDSHAKE, bytes.MACRO_MAIL("Q3"), bytes.MAIL, bytes.MACRO_RCPT("a@x"), bytes.RCPT("a@x"), bytes.RCPT("b@x"), bytes.BODYEOB]);
+    await play(session({ policy }), input);
+    assert.deepEqual(recipientMacros, ["rcpt_addr", ""]);
+  });
+
   it("QUIT_NC forgets the client and waits for a new CONNECT", async () => {
     const policy = recordingPolicy();
     const input = Buffer.concat([HANDSHAKE, bytes.frame("K"), bytes.CONNECT_UNIX, bytes.postfixMessage("Q2", "s")]);

@@ -68,6 +68,7 @@ export class MessageState implements MilterMessage {
   private connectionMacros = new Map<string, string>();
   private messageMacros = new Map<string, string>();
   private latestMacros = new Map<string, string>();
+  private latestStage = "";
   private headerBytes = 0;
 
   constructor(private readonly limits: MessageLimits) {}
@@ -75,15 +76,16 @@ export class MessageState implements MilterMessage {
   setMacros(stage: string, macros: Array<[string, string]>): void {
     const target = CONNECTION_STAGES.has(stage) ? this.connectionMacros : this.messageMacros;
     this.latestMacros = new Map();
+    this.latestStage = stage;
     for (const [name, value] of macros) {
       target.set(bare(name), value);
       this.latestMacros.set(bare(name), value);
     }
   }
 
-  /** The macros of the last MACRO packet: they belong to the command that follows it. */
-  takeLatestMacros(): ReadonlyMap<string, string> {
-    const latest = this.latestMacros;
+  /** The macros of the last MACRO packet, if it was for this command letter (Postfix sends them just before it). */
+  takeLatestMacros(stage: string): ReadonlyMap<string, string> {
+    const latest = this.latestStage === stage ? this.latestMacros : new Map<string, string>();
     this.latestMacros = new Map();
     return latest;
   }

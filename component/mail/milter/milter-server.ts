@@ -44,7 +44,11 @@ export interface MilterServerOptions extends SessionOptions {
   maxPacket?: number;
   /** Closes a connection silent for this long (default 10 min, above Postfix's 300 s content timeout). */
   idleTimeoutMs?: number;
-  /** Mode of a unix socket, so that Postfix's user can connect (default 0o660). */
+  /**
+   * Mode of a unix socket (default 0o660). Postfix connects as its mail_owner
+   * ("postfix"): give the socket a group that user is in, or use 0o666 in a
+   * directory only trusted users can reach.
+   */
   socketMode?: number;
   onEvent?: (event: MilterServerEvent) => void;
 }

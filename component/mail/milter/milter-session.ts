@@ -21,18 +21,11 @@ const TEMPFAIL: MilterDecision = { verdict: { type: "tempfail" } };
 
 type Phase = "negotiate" | "reconnect" | "connect" | "idle" | "envelope" | "content" | "closed";
 
-// Commands and the phases in which they may come; MACRO, ABORT and QUIT are handled before.
+// Commands and the phases in which they may come; OPTNEG, MACRO, ABORT and QUIT are handled before.
+const CONTENT: readonly Phase[] = ["envelope", "content"];
 const ALLOWED: Record<string, readonly Phase[]> = {
-  connect: ["connect", "reconnect"],
-  helo: ["idle", "envelope"],
-  mail: ["idle"],
-  rcpt: ["envelope"],
-  data: ["envelope"],
-  unknown: ["idle", "envelope"],
-  header: ["envelope", "content"],
-  eoh: ["envelope", "content"],
-  body: ["envelope", "content"],
-  bodyEnd: ["envelope", "content"],
+  connect: ["connect", "reconnect"], mail: ["idle"], helo: ["idle", "envelope"], unknown: ["idle", "envelope"],
+  rcpt: ["envelope"], data: ["envelope"], header: CONTENT, eoh: CONTENT, body: CONTENT, bodyEnd: CONTENT,
 };
 
 export class MilterSession {
@@ -95,11 +88,11 @@ export class MilterSession {
         this.phase = "idle";
         return;
       case "mail": // no reset here: the message was reset at its start, and MAIL's macros came just before
-        state.sender = envelopeAddress(command.args, state.takeLatestMacros());
+        state.sender = envelopeAddress(command.args, state.takeLatestMacros("M"));
         this.phase = "envelope";
         return;
       case "rcpt":
-        state.recipients.push(envelopeAddress(command.args, state.takeLatestMacros()));
+        state.recipients.push(envelopeAddress(command.args, state.takeLatestMacros("R")));
         return;
       case "header":
         state.addHeader({ name: command.name, value: command.value, raw: command.raw });
@@ -133,15 +126,12 @@ export class MilterSession {
       if (this.bodyFailure !== undefined) throw this.bodyFailure;
       decision = await this.options.policy.endOfMessage(this.state);
     } catch (error) {
-      output.policyError = error;
+      output.policyError = error ?? new Error("policy failed");
       decision = this.options.onPolicyError ?? TEMPFAIL;
     }
     const encoded = encodeDecision(decision, this.negotiated!);
-    if (encoded.ok) output.replies = encoded.replies;
-    else {
-      output.policyError = new Error(`policy decision refused: ${encoded.error}`);
-      output.replies = encodeFallback(this.options.onPolicyError, this.negotiated!);
-    }
+    if (!encoded.ok) output.policyError = new Error(`policy decision refused: ${encoded.error}`);
+    output.replies = encoded.ok ? encoded.replies : encodeFallback(this.options.onPolicyError, this.negotiated!);
     this.resetMessage();
     this.phase = "idle";
     return output;

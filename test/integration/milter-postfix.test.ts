@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import type { MilterDecision } from "../../component/mail/milter/milter-decision.js";
 import type { MilterMessage } from "../../component/mail/milter/milter-message.js";
 import { startMilterServer, type MilterServer, type MilterServerEvent } from "../../component/mail/milter/milter-server.js";
-import { postfixUnavailable, startPostfix, type PrivatePostfix } from "../support/postfix.js";
+import { startPostfix, type PrivatePostfix } from "../support/postfix.js";
 import { smtpDialog } from "../support/smtp-dialog.js";
 
 interface Seen {
@@ -37,7 +37,7 @@ const message = (subject: string) =>
 
 const envelope = (subject: string) => ["MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.net>", "DATA", message(subject)];
 
-describe("milter server behind a private Postfix", { skip: postfixUnavailable() }, () => {
+describe("milter server behind a private Postfix", () => {
   let milter: MilterServer;
   let postfix: PrivatePostfix;
   const seen: Seen[] = [];
@@ -114,7 +114,7 @@ async function waitForDelivery(postfix: PrivatePostfix, count: number): Promise<
   assert.equal((await postfix.delivered()).length, count, await postfix.log());
 }
 
-describe("milter server on a unix socket behind a private Postfix", { skip: postfixUnavailable() }, () => {
+describe("milter server on a unix socket behind a private Postfix", () => {
   it("takes a 200 kB body in Postfix's 65,535-byte chunks and accepts", async () => {
     const dir = await mkdtemp(join(tmpdir(), "xsmtp-milter-sock-"));
     await chmod(dir, 0o755); // smtpd runs as postfix and must reach the socket

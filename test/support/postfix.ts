@@ -34,13 +34,16 @@ export interface PrivatePostfix {
 }
 
 /** Why Postfix tests cannot run here, or undefined when they can. */
-export function postfixUnavailable(): string | undefined {
+/** Why a private Postfix cannot start here; the tests then fail with it, never skip (.ci/run installs Postfix). */
+function postfixUnavailable(): string | undefined {
   if (!existsSync("/usr/sbin/postfix")) return "Postfix is not installed (see POSTFIX.md: apt-get install postfix)";
   if (!isRoot) return "a private Postfix needs root to start";
   return undefined;
 }
 
 export async function startPostfix(options: PostfixOptions): Promise<PrivatePostfix> {
+  const missing = postfixUnavailable();
+  if (missing) throw new Error(missing);
   const dir = await mkdtemp(join(tmpdir(), "xsmtp-postfix-"));
   const smtpPort = await freePort();
   const out = join(dir, "out");

@@ -9,7 +9,7 @@
 --   * component_secret (must equal the secret given to the XSMTP component),
 --   * delete the "LOOPBACK TESTING ONLY" block at the end of the global section.
 --
--- The integration tests (test/support/prosody.ts) load this very file and
+-- The integration tests (devtools/servers/prosody.ts) load this very file and
 -- replace, by exact text, the lines marked "[test-substituted]": keep those
 -- lines in their plain form (one value, no expressions) so the replacement
 -- keeps working.

@@ -8,15 +8,15 @@ import { createHmac } from "node:crypto";
 import { loadConfig } from "../component/config/config.js";
 import { silentLogger } from "../component/log/logger.js";
 import { startService } from "../component/service.js";
-import { parseHashHeader, signingInput } from "../component/signature/index.js";
+import { parseHashHeader, signingInput } from "../signature/index.js";
 import { systemClock } from "../component/service-context.js";
 import { KeyLookup } from "../component/verification/key-lookup.js";
-import { alignSentFields } from "../component/verification/signed-fields.js";
+import { alignSentFields } from "../signature/signed-fields.js";
 import { verify, type VerifyRequest } from "../component/verification/verify-core.js";
 import { verifyDeps } from "../component/verification/wiring.js";
 import { alternate, opsPerS } from "./rounds.js";
-import { userSecret } from "./seed.js";
-import type { SignedRequest } from "./verify-requests.js";
+import { userSecret } from "../devtools/load/seed.js";
+import type { SignedRequest } from "../devtools/load/verify-requests.js";
 
 export async function benchCore(env: Record<string, string>, masterKey: Buffer, signed: SignedRequest[]) {
   const config = loadConfig({ env, require: "component" });

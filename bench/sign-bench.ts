@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { Readable, Writable } from "node:stream";
-import { signStream } from "../component/mail/sign-stream.js";
+import { signStream } from "../mail/sign/sign-stream.js";
 import { alternate } from "./rounds.js";
 
 const MB = 1024 * 1024;

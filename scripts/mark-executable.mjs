@@ -3,6 +3,6 @@
 import { chmodSync, existsSync } from "node:fs";
 
 for (const name of ["xsmtp.js", "xsmtp-sendmail.js"]) {
-  const bin = new URL(`../dist/component/cli/${name}`, import.meta.url);
+  const bin = new URL(`../dist/cli/${name}`, import.meta.url);
   if (existsSync(bin)) chmodSync(bin, 0o755);
 }

@@ -6,7 +6,7 @@
  *
  * References: PROTOCOL.md §8, §10 (rights from the bare JID alone).
  */
-import { bareJid, domainOf } from "../xmpp/jid.js";
+import { bareJid, domainOf } from "../../protocol/jid.js";
 import type { Actor, CommandDef } from "./command-types.js";
 
 export interface PermissionConfig {

@@ -6,7 +6,7 @@
  * References: XEP-0004 §3.3 (field types: cardinality, fixed/hidden are not
  * edited by the user), §3.4 (required), XEP-0050 §4.4 (forms in commands).
  */
-import { parseUserJid } from "../xmpp/jid.js";
+import { parseUserJid } from "../../protocol/jid.js";
 import type { FormField } from "./data-form.js";
 
 export type FieldReading = { values: string[] } | { problem: string };

@@ -6,10 +6,10 @@
  * secret leaves this module is the result of the operation that created it.
  */
 import { randomBytes } from "node:crypto";
-import { encodeSecret, generateSecret } from "../signature/secret.js";
+import { encodeSecret, generateSecret } from "../../signature/secret.js";
 import type { Clock } from "../service-context.js";
 import type { Db } from "../store/database.js";
-import { parseUserJid, domainOf } from "../xmpp/jid.js";
+import { parseUserJid, domainOf } from "../../protocol/jid.js";
 import { findKey, findUser, keyStatements, listAddresses, listKeys, usersAfter } from "./key-store.js";
 import { sealSecret } from "./sealed-secret.js";
 

@@ -8,7 +8,7 @@
  */
 import { xep82DateTime } from "../basics/time.js";
 import type { DiscoInfo, NodeInfoProvider } from "../discovery/registry.js";
-import { parseUserJid } from "../xmpp/jid.js";
+import { parseUserJid } from "../../protocol/jid.js";
 import type { IdentityCore } from "./identity-core.js";
 
 export const NS_XSMTP_IDENTITY_FORM = "urn:xmpp:xsmtp:0#identity";

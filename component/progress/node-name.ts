@@ -8,7 +8,7 @@
  *
  * References: PROTOCOL.md §6 (node names), §3.2 (linear parsing); RFC 7622 §3 (JIDs); RFC 5322 §2.1.1 (998 octets).
  */
-import { parseUserJid } from "../xmpp/jid.js";
+import { parseUserJid } from "../../protocol/jid.js";
 
 export const NODE_PREFIX = "progress/";
 const MAX_MESSAGE_ID = 998;

@@ -9,7 +9,7 @@
  */
 import xml from "@xmpp/xml";
 import type { IqRequest } from "../xmpp/iq-router.js";
-import { bareJid, domainOf } from "../xmpp/jid.js";
+import { bareJid, domainOf } from "../../protocol/jid.js";
 import { stanzaError, type WireError } from "../xmpp/stanza-error.js";
 import type { ProgressCore, ProgressError } from "./progress-core.js";
 import { NS_PUBSUB, NS_PUBSUB_ERRORS, parseProgress, renderItem } from "./progress-payload.js";

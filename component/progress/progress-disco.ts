@@ -9,7 +9,7 @@
  */
 import { xep82DateTime } from "../basics/time.js";
 import type { DiscoItem, ItemsProvider, NodeInfoProvider } from "../discovery/registry.js";
-import { bareJid, domainOf } from "../xmpp/jid.js";
+import { bareJid, domainOf } from "../../protocol/jid.js";
 import type { ProgressCore } from "./progress-core.js";
 import { nodeName, NODE_PREFIX, parseNodeName } from "./node-name.js";
 import { NS_PROGRESS, NS_PUBSUB } from "./progress-payload.js";

@@ -7,7 +7,7 @@
  * References: PROTOCOL.md §3.2 (limits), §5; RFC 6120 §8.3.3 (bad-request, resource-constraint).
  */
 import xml from "@xmpp/xml";
-import type { HeaderField } from "../signature/index.js";
+import type { HeaderField } from "../../signature/index.js";
 import { stanzaError, type WireError } from "../xmpp/stanza-error.js";
 import type { Verification } from "./outcome.js";
 

@@ -5,13 +5,13 @@
  *
  * References: PROTOCOL.md §3, §3.2, §5, §10; RFC 6376 §3.5 (t=, x=), RFC 8601 §2.7.1 (result words).
  */
-import { domainOf, parseUserJid } from "../xmpp/jid.js";
-import { macMatches, parseHashHeader, signingInput, type HashHeader, type HeaderField } from "../signature/index.js";
+import { domainOf, parseUserJid } from "../../protocol/jid.js";
+import { macMatches, parseHashHeader, signingInput, type HashHeader, type HeaderField } from "../../signature/index.js";
 import type { Clock } from "../service-context.js";
-import { bareMessageId, fromAddresses } from "./from-address.js";
+import { bareMessageId, fromAddresses } from "../../protocol/mail-address.js";
 import type { KeyLookupError, SigningKey } from "./key-lookup.js";
 import { resultOf, type Verification, type VerificationReason } from "./outcome.js";
-import { alignSentFields, firstValue } from "./signed-fields.js";
+import { alignSentFields, firstValue } from "../../signature/signed-fields.js";
 
 /** How far ahead of our clock a signature's t= may be (§5: five minutes). */
 export const FUTURE_SKEW_S = 300;

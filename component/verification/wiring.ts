@@ -7,8 +7,8 @@
  */
 import type { ServiceContext } from "../service-context.js";
 import { isAuthorizedAddress } from "../keys/key-store.js";
-import { organizationalDomain } from "../xmpp/domains.js";
-import { domainOf } from "../xmpp/jid.js";
+import { organizationalDomain } from "../../protocol/domains.js";
+import { domainOf } from "../../protocol/jid.js";
 import type { IqRequest } from "../xmpp/iq-router.js";
 import { KeyLookup } from "./key-lookup.js";
 import type { Verification } from "./outcome.js";

@@ -10,9 +10,9 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
 import type xml from "@xmpp/xml";
-import { decodeSecret } from "../../component/signature/index.js";
-import { verifyIqMaker } from "../../bench/verify-requests.js";
-import { aliceMessage, sign } from "../support/signed-message.js";
+import { decodeSecret } from "../../signature/index.js";
+import { verifyIqMaker } from "../../devtools/load/verify-requests.js";
+import { aliceMessage, sign } from "../../devtools/load/signed-message.js";
 import { DOMAIN, integrityCheck, ReplyCounter, secretLeaks, startStack, type Stack } from "./stack.js";
 
 const CMD = "http://jabber.org/protocol/commands";

@@ -11,8 +11,8 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Client } from "@xmpp/client";
 import type xml from "@xmpp/xml";
-import { rssMb } from "../../bench/processes.js";
-import { signedRequests } from "../../bench/verify-requests.js";
+import { rssMb } from "../../devtools/load/processes.js";
+import { signedRequests } from "../../devtools/load/verify-requests.js";
 import { DOMAIN, integrityCheck, ReplyCounter, send, startStack, type Stack } from "./stack.js";
 
 const NS = "urn:xmpp:xsmtp:0";

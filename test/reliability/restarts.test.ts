@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Client } from "@xmpp/client";
-import { signedRequests, verifyIqMaker } from "../../bench/verify-requests.js";
-import { closeClient } from "../support/xmpp-client.js";
+import { signedRequests, verifyIqMaker } from "../../devtools/load/verify-requests.js";
+import { closeClient } from "../../devtools/xmpp-client.js";
 import { DOMAIN, ReplyCounter, send, startStack, type Stack } from "./stack.js";
 
 const RESTARTS = 5;

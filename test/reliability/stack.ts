@@ -10,10 +10,10 @@ import Database from "better-sqlite3";
 import type { Client } from "@xmpp/client";
 import type xml from "@xmpp/xml";
 import { openDatabase } from "../../component/store/database.js";
-import { seedUsers, writeMasterKey } from "../../bench/seed.js";
-import { startProsody, type ProsodyInstance } from "../support/prosody.js";
-import { startXsmtp, type XsmtpProcess } from "../support/component-process.js";
-import { closeClient, connectClient } from "../support/xmpp-client.js";
+import { seedUsers, writeMasterKey } from "../../devtools/load/seed.js";
+import { startProsody, type ProsodyInstance } from "../../devtools/servers/prosody.js";
+import { startXsmtp, type XsmtpProcess } from "../../devtools/xsmtp-process.js";
+import { closeClient, connectClient } from "../../devtools/xmpp-client.js";
 
 export const SECRET = "reliability-component-secret";
 export const DOMAIN = "xsmtp.example.org";

@@ -4,7 +4,7 @@
  * verifier's body-hash check decide together (PROTOCOL.md §3, §5), without
  * the §3.1 duplicate check, so a test sees what oversigning alone catches.
  */
-import { bodyHash, macMatches, parseHashHeader, selectHeaders, signingInput, splitMessage } from "../../component/signature/index.js";
+import { bodyHash, macMatches, parseHashHeader, selectHeaders, signingInput, splitMessage } from "../../signature/index.js";
 
 export function coreVerifies(message: Buffer, secret: Buffer): boolean {
   const { fields, bodyOffset } = splitMessage(message);

@@ -6,7 +6,7 @@
  */
 import parse from "@xmpp/xml/lib/parse.js";
 import xml from "@xmpp/xml";
-import type { XmppSession } from "../../component/mail/xmpp-session.js";
+import type { XmppSession } from "../../mail/xmpp/xmpp-session.js";
 import type { Harness } from "./stanza-harness.js";
 
 export function harnessSession(h: Harness, from = "mx@other.org/gw", asked: string[] = []): XmppSession {

@@ -5,7 +5,7 @@
  * integration test (a hostile component on a private Prosody).
  */
 import xml from "@xmpp/xml";
-import { parseTagList, signMessage } from "../../component/signature/index.js";
+import { parseTagList, signMessage } from "../../signature/index.js";
 
 const NS = "urn:xmpp:xsmtp:0";
 const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";

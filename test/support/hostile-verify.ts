@@ -3,8 +3,8 @@
  * them: 64 header elements, close to 256 KiB, values made of folds and runs
  * of mixed white space, the shapes that make backtracking parsers slow.
  */
-import { sign, type TestMessage } from "./signed-message.js";
-import type { HeaderField } from "../../component/signature/index.js";
+import { sign, type TestMessage } from "../../devtools/load/signed-message.js";
+import type { HeaderField } from "../../signature/index.js";
 
 /** About `n` octets of folded, white-space-heavy text in lines a signer accepts (CRLF folds every ~60 octets). */
 export function hostileText(n: number): string {

@@ -1,6 +1,6 @@
 /** Runs the built CLI with bytes on stdin and keeps stdout as bytes (mail must stay byte-exact). */
 import { spawn } from "node:child_process";
-import { XSMTP_BIN } from "./component-process.js";
+import { XSMTP_BIN } from "../../devtools/xsmtp-process.js";
 
 export const SECRET_TEXT = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTAxMjM";
 export const SIGNER_ENV = { XSMTP_SIGNING_JID: "alice@example.org", XSMTP_SIGNING_KEY_ID: "laptop", XSMTP_SIGNING_SECRET: SECRET_TEXT };

@@ -6,7 +6,7 @@
  */
 import xml from "@xmpp/xml";
 import type XmlElement from "@xmpp/xml";
-import type { XmppSession } from "../../component/mail/xmpp-session.js";
+import type { XmppSession } from "../../mail/xmpp/xmpp-session.js";
 
 export type Script = (to: string, payload: XmlElement.Element) => XmlElement.Element | "silent" | "never" | null;
 

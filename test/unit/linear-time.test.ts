@@ -16,10 +16,10 @@ import {
   selectHeaders,
   splitMessage,
   withEmptyMac,
-} from "../../component/signature/index.js";
-import { bareMessageId, fromAddresses } from "../../component/verification/from-address.js";
-import { removeFields } from "../../component/mail/remove-fields.js";
-import { headerEnd, readHeaderBlock } from "../../component/mail/header-block.js";
+} from "../../signature/index.js";
+import { bareMessageId, fromAddresses } from "../../protocol/mail-address.js";
+import { removeFields } from "../../mail/message/remove-fields.js";
+import { headerEnd, readHeaderBlock } from "../../mail/message/header-block.js";
 import { assertLinear } from "../support/linear-time.js";
 
 const FOLD = "\r\n ";

@@ -1,0 +1,36 @@
+/**
+ * `xsmtp run`: attach the component to the XMPP server and serve until
+ * SIGTERM/SIGINT (clean exit 0) or a fatal connection error (exit 1).
+ */
+import type { Command } from "commander";
+import { loadConfig } from "../component/config/config.js";
+import { createLogger } from "../component/log/logger.js";
+import { startService } from "../component/service.js";
+import { settingsHelp } from "./config-help.js";
+
+export function addRunCommand(program: Command): void {
+  program
+    .command("run")
+    .description("run the XSMTP component (XEP-0114) attached to an XMPP server")
+    .option("-c, --config <file>", "configuration file of KEY=value lines")
+    .addHelpText("after", settingsHelp())
+    .action(async (opts: { config?: string }) => {
+      const config = loadConfig({ file: opts.config, require: "component" });
+      const log = createLogger(config.logLevel);
+      const service = startService(config, { log });
+      log.info({ domain: config.domain, database: config.database }, "starting");
+
+      const shutdown = async (signal: string) => {
+        log.info({ signal }, "stopping");
+        await service.stop();
+        process.exit(0);
+      };
+      process.once("SIGTERM", () => void shutdown("SIGTERM"));
+      process.once("SIGINT", () => void shutdown("SIGINT"));
+
+      const err = await service.fatal;
+      process.stderr.write(`xsmtp: ${err.message}\n`);
+      await service.stop();
+      process.exit(1);
+    });
+}

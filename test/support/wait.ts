@@ -1,2 +1,0 @@
-// Moved to component/devserver (the demo launches Prosody too); re-exported for the tests.
-export * from "../../component/devserver/wait.js";

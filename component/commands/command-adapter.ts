@@ -14,8 +14,7 @@ import type { IqRequest } from "../xmpp/iq-router.js";
 import { stanzaError, type WireError } from "../xmpp/stanza-error.js";
 import type { CommandError, CommandReply } from "./command-types.js";
 import type { CommandSessions } from "./session-core.js";
-
-export const NS_COMMANDS = "http://jabber.org/protocol/commands";
+import { NS_COMMANDS, NS_DATA } from "../../protocol/namespaces.js";
 
 const cmd = (name: string) => xml(name, { xmlns: NS_COMMANDS });
 
@@ -35,7 +34,7 @@ export function commandHandler(sessions: CommandSessions) {
     const { node, action, sessionid } = payload.attrs;
     if (!node) return stanzaError(wireErrors["item-not-found"]);
     // The first data form child is the submission; other payloads are not used by these commands.
-    const form = parseForm(payload.getChild("x", "jabber:x:data"));
+    const form = parseForm(payload.getChild("x", NS_DATA));
     const reply = sessions.handle({
       from,
       node,

@@ -5,14 +5,9 @@
  * References: PROTOCOL.md §6; XEP-0060 §7.1.2.1 (notification with payload), XEP-0082 (date-time).
  */
 import xml from "@xmpp/xml";
-import { xep82DateTime } from "../basics/time.js";
+import { xep82DateTime } from "../../protocol/datetime.js";
 import type { ProgressEvent, ProgressItem, PublishDraft } from "./progress-event.js";
-
-export const NS_PROGRESS = "urn:xmpp:xsmtp:progress:0";
-export const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
-export const NS_PUBSUB_EVENT = "http://jabber.org/protocol/pubsub#event";
-export const NS_PUBSUB_OWNER = "http://jabber.org/protocol/pubsub#owner";
-export const NS_PUBSUB_ERRORS = "http://jabber.org/protocol/pubsub#errors";
+import { NS_PROGRESS, NS_PUBSUB_EVENT } from "../../protocol/namespaces.js";
 
 export function renderProgress(e: ProgressEvent): xml.Element {
   return xml(

@@ -10,8 +10,7 @@ import xml from "@xmpp/xml";
 import type { HeaderField } from "../../signature/index.js";
 import { stanzaError, type WireError } from "../xmpp/stanza-error.js";
 import type { Verification } from "./outcome.js";
-
-export const NS_XSMTP = "urn:xmpp:xsmtp:0";
+import { NS_XSMTP } from "../../protocol/namespaces.js";
 
 /** §3.2: a verify IQ of at most 64 header elements and 256 KiB; an X-XMPP-Hash of at most 8,192 octets. */
 export const VERIFY_LIMITS = { headers: 64, octets: 256 * 1024, signatureOctets: 8192 } as const;

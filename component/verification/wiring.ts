@@ -13,7 +13,8 @@ import type { IqRequest } from "../xmpp/iq-router.js";
 import { KeyLookup } from "./key-lookup.js";
 import type { Verification } from "./outcome.js";
 import { RateLimiter } from "./rate-limiter.js";
-import { NS_XSMTP, PAST_LIMIT, parseVerify, renderVerification, verifyRequestError } from "./verify-adapter.js";
+import { NS_XSMTP } from "../../protocol/namespaces.js";
+import { PAST_LIMIT, parseVerify, renderVerification, verifyRequestError } from "./verify-adapter.js";
 import { decide, pastLimit, prepare, type Prepared, type VerifyDeps, type VerifyRequest } from "./verify-core.js";
 import { countResult, recordPass } from "./verification-store.js";
 

@@ -6,8 +6,7 @@
  * References: RFC 6120 §8.3 (stanza errors), §8.3.3 (defined conditions).
  */
 import xml from "@xmpp/xml";
-
-export const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+import { NS_STANZAS } from "../../protocol/namespaces.js";
 
 export type ErrorType = "auth" | "cancel" | "continue" | "modify" | "wait";
 

@@ -17,7 +17,7 @@
 import { xml } from "@xmpp/client";
 import type XmlElement from "@xmpp/xml";
 import type { HeaderField } from "../../signature/index.js";
-import { NS_XSMTP } from "./discover-service.js";
+import { NS_XSMTP } from "../../protocol/namespaces.js";
 import { normalizeJid } from "./report-values.js";
 import { isServiceResult, reasonFits, type ServiceResult } from "./service-reasons.js";
 

@@ -10,9 +10,7 @@
 import { xml } from "@xmpp/client";
 import { bareJid } from "../../protocol/jid.js";
 import type { XmppSession } from "./xmpp-session.js";
-
-export const NS_PROGRESS = "urn:xmpp:xsmtp:progress:0";
-const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
+import { NS_PROGRESS, NS_PUBSUB } from "../../protocol/namespaces.js";
 
 export interface ProgressEvent {
   stage: "submitted" | "relayed" | "delivered" | "read";

@@ -11,7 +11,7 @@ import { xep82DateTime } from "../../protocol/datetime.js";
 import type { DiscoItem, ItemsProvider, NodeInfoProvider } from "../discovery/registry.js";
 import { bareJid, domainOf } from "../../protocol/jid.js";
 import type { ProgressCore } from "./progress-core.js";
-import { nodeName, NODE_PREFIX, parseNodeName } from "./node-name.js";
+import { nodeName, NODE_PREFIX, parseNodeName } from "../../protocol/progress-node.js";
 import { NS_PROGRESS, NS_PUBSUB } from "../../protocol/namespaces.js";
 
 export const MAX_DISCO_ITEMS = 100;

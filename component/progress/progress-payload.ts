@@ -6,7 +6,7 @@
  */
 import xml from "@xmpp/xml";
 import { xep82DateTime } from "../../protocol/datetime.js";
-import type { ProgressEvent, ProgressItem, PublishDraft } from "./progress-event.js";
+import type { ProgressEvent, ProgressItem, PublishDraft } from "../../protocol/progress-event.js";
 import { NS_PROGRESS, NS_PUBSUB_EVENT } from "../../protocol/namespaces.js";
 
 export function renderProgress(e: ProgressEvent): xml.Element {

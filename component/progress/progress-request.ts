@@ -7,7 +7,7 @@
  * §10 (feature names).
  */
 import type xml from "@xmpp/xml";
-import { parseNodeName, type NodeKey } from "./node-name.js";
+import { parseNodeName, type NodeKey } from "../../protocol/progress-node.js";
 import { NS_PUBSUB } from "../../protocol/namespaces.js";
 
 /** `node` is the name as sent (echoed in replies); `key` is what it names. */

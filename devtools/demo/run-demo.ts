@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { xml, type Client } from "@xmpp/client";
 import { startProsody, type ProsodyInstance } from "../servers/prosody.js";
 import { closeClient, connectClient } from "../xmpp-client.js";
-import { progressNode } from "../../mail/xmpp/publish-progress.js";
+import { progressNode } from "../../protocol/progress-node.js";
 import { DemoOutput } from "./demo-output.js";
 import { runCli, startComponent, stopComponent } from "./demo-tools.js";
 

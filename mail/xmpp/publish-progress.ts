@@ -8,23 +8,12 @@
  * References: PROTOCOL.md §6; XEP-0060 §7.1 (publish).
  */
 import { xml } from "@xmpp/client";
-import { bareJid } from "../../protocol/jid.js";
+import type { Publication } from "../../protocol/progress-event.js";
+import { progressNode } from "../../protocol/progress-node.js";
 import type { XmppSession } from "./xmpp-session.js";
 import { NS_PROGRESS, NS_PUBSUB } from "../../protocol/namespaces.js";
 
-export interface ProgressEvent {
-  stage: "submitted" | "relayed" | "delivered" | "read";
-  /** submitted only: the number of recipients and their domains (for replay detection). */
-  recipients?: number;
-  recipientDomains?: string[];
-}
-
-/** `progress/<bare-jid>/<message-id>`: `owner` in lower case without a resource; `messageId` without angle brackets. */
-export function progressNode(owner: string, messageId: string): string {
-  return `progress/${bareJid(owner)}/${messageId}`;
-}
-
-export function publishPayload(owner: string, messageId: string, event: ProgressEvent): ReturnType<typeof xml> {
+export function publishPayload(owner: string, messageId: string, event: Publication): ReturnType<typeof xml> {
   const attrs: Record<string, string> = { xmlns: NS_PROGRESS, stage: event.stage };
   if (event.recipients !== undefined) attrs.recipients = String(event.recipients);
   const domains = (event.recipientDomains ?? []).map((d) => xml("recipient-domain", {}, d));
@@ -40,7 +29,7 @@ export async function publishProgress(
   service: string,
   owner: string,
   messageId: string,
-  event: ProgressEvent,
+  event: Publication,
 ): Promise<void> {
   await session.request("set", service, publishPayload(owner, messageId, event));
 }

@@ -13,7 +13,7 @@ import { bareJid, domainOf } from "../../protocol/jid.js";
 import { stanzaError, type WireError } from "../xmpp/stanza-error.js";
 import type { ProgressCore, ProgressError } from "./progress-core.js";
 import { NS_PUBSUB, NS_PUBSUB_ERRORS } from "../../protocol/namespaces.js";
-import { parseProgress, renderItem } from "./progress-payload.js";
+import { parseProgress, renderItem } from "../../protocol/progress-payload.js";
 import { parsePubsub, type RequestError } from "./progress-request.js";
 
 type ErrorWord = ProgressError | Exclude<RequestError, { unsupported: string }>;

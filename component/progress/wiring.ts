@@ -15,7 +15,7 @@ import { ProgressCore } from "./progress-core.js";
 import { progressItems, progressNodeInfo, PUBSUB_FEATURES } from "./progress-disco.js";
 import { nodeName } from "../../protocol/progress-node.js";
 import { NS_PUBSUB, NS_PUBSUB_OWNER } from "../../protocol/namespaces.js";
-import { notification } from "./progress-payload.js";
+import { notification } from "../../protocol/progress-payload.js";
 import { sqliteProgressStorage } from "./progress-store.js";
 import { VerificationEvents } from "./verification-events.js";
 

@@ -7,22 +7,9 @@
  *
  * References: PROTOCOL.md §6; XEP-0060 §7.1 (publish).
  */
-import { xml } from "@xmpp/client";
 import type { Publication } from "../../protocol/progress-event.js";
-import { progressNode } from "../../protocol/progress-node.js";
+import { publishRequest } from "../../protocol/progress-payload.js";
 import type { XmppSession } from "./xmpp-session.js";
-import { NS_PROGRESS, NS_PUBSUB } from "../../protocol/namespaces.js";
-
-export function publishPayload(owner: string, messageId: string, event: Publication): ReturnType<typeof xml> {
-  const attrs: Record<string, string> = { xmlns: NS_PROGRESS, stage: event.stage };
-  if (event.recipients !== undefined) attrs.recipients = String(event.recipients);
-  const domains = (event.recipientDomains ?? []).map((d) => xml("recipient-domain", {}, d));
-  return xml(
-    "pubsub",
-    { xmlns: NS_PUBSUB },
-    xml("publish", { node: progressNode(owner, messageId) }, xml("item", {}, xml("progress", attrs, ...domains))),
-  );
-}
 
 export async function publishProgress(
   session: Pick<XmppSession, "request">,
@@ -31,5 +18,5 @@ export async function publishProgress(
   messageId: string,
   event: Publication,
 ): Promise<void> {
-  await session.request("set", service, publishPayload(owner, messageId, event));
+  await session.request("set", service, publishRequest(owner, messageId, event));
 }

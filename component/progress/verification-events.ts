@@ -9,7 +9,7 @@
  *
  * References: PROTOCOL.md §5 (replay='suspected'), §6.
  */
-import type { Verification } from "../verification/outcome.js";
+import type { Verification } from "../../protocol/verification-outcome.js";
 import { nodeName, parseNodeName, type NodeKey } from "../../protocol/progress-node.js";
 import type { ProgressCore } from "./progress-core.js";
 import type { ProgressItem } from "../../protocol/progress-event.js";

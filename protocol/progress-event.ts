@@ -10,13 +10,13 @@ export type Stage = "submitted" | "relayed" | "verified" | "rejected" | "deliver
 
 export const STAGES: readonly Stage[] = ["submitted", "relayed", "verified", "rejected", "delivered", "read"];
 
+/** The stages a client ever publishes: its own as owner, or a verifier's subset of them. */
+export type OwnerStage = "submitted" | "relayed" | "delivered" | "read";
+
 /** Stages an owner (or admin) may publish; `verified` and `rejected` are the service's alone. */
 export const OWNER_STAGES: ReadonlySet<Stage> = new Set<OwnerStage>(["submitted", "relayed", "delivered", "read"]);
 /** Stages a verifier with a passing verification of the message may publish. */
 export const VERIFIER_STAGES: ReadonlySet<Stage> = new Set<OwnerStage>(["delivered", "read"]);
-
-/** The stages a client ever publishes: its own as owner, or a verifier's subset of them. */
-export type OwnerStage = "submitted" | "relayed" | "delivered" | "read";
 
 export interface ProgressEvent {
   stage: Stage;

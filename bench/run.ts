@@ -24,6 +24,8 @@ import { seedProgress, seedUsers, userJid, writeMasterKey } from "../devtools/lo
 import { benchSign } from "./sign-bench.js";
 import { renderTable, type Row } from "./table.js";
 import { signedRequests, verifyIqMaker } from "../devtools/load/verify-requests.js";
+import { NS_PROGRESS, NS_PUBSUB } from "../protocol/namespaces.js";
+import { nodeName } from "../protocol/progress-node.js";
 
 const USERS = 100_000;
 const PROGRESS_ITEMS = 1_000_000;
@@ -120,7 +122,7 @@ try {
     let headlines = 0;
     ownerClient.on("stanza", (s) => void (s.is("message") && s.attrs.type === "headline" && headlines++));
     const publish = (id: string, n: number) =>
-      `<iq type='set' id='${id}' to='${DOMAIN}'><pubsub xmlns='http://jabber.org/protocol/pubsub'><publish node='progress/${userJid(1)}/pub-${n % 50}@example.org'><item><progress xmlns='urn:xmpp:xsmtp:progress:0' stage='relayed'/></item></publish></pubsub></iq>`;
+      `<iq type='set' id='${id}' to='${DOMAIN}'><pubsub xmlns='${NS_PUBSUB}'><publish node='${nodeName({ owner: userJid(1), messageId: `pub-${n % 50}@example.org` })}'><item><progress xmlns='${NS_PROGRESS}' stage='relayed'/></item></publish></pubsub></iq>`;
     const pub = await closedLoop([ownerClient], new ReplyTap([ownerClient]), publish, { concurrency: 16, durationMs: 4_000, warmupMs: 500 });
     if (pub.errors > 0) throw new Error(`${pub.errors} publishes answered with an error`);
     Object.assign(figures, { progress_publish_per_s: pub.perS, progress_headlines: headlines });

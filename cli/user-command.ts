@@ -8,7 +8,7 @@ import { loadConfig } from "../component/config/config.js";
 import type { IdentityCore, IssuedKey, Outcome, UserInfo } from "../component/keys/identity-core.js";
 import { identityErrorText } from "../component/keys/identity-errors.js";
 import { openIdentities } from "../component/keys/open-identities.js";
-import { xep82DateTime } from "../component/basics/time.js";
+import { xep82DateTime } from "../protocol/datetime.js";
 import { systemClock } from "../component/service-context.js";
 import { openDatabase } from "../component/store/database.js";
 import { settingsHelp } from "./config-help.js";

@@ -3,8 +3,12 @@
  * lower case (RFC 7622's localpart and domainpart are case-insensitive for
  * the ASCII addresses this service deals in).
  *
- * References: RFC 7622 §3.
+ * References: RFC 7622 §3; PROTOCOL.md §2 (j in A-label form).
  */
+import { toALabel } from "./domains.js";
+
+// RFC 7622 §3.3.1: characters a localpart may not hold, plus white space and controls.
+const BAD_LOCAL = /[\x00-\x20\x7f"&'/:<>@]/;
 
 export function bareJid(jid: string): string {
   const slash = jid.indexOf("/");
@@ -26,4 +30,18 @@ export function parseUserJid(text: string): string | null {
   const domain = match[2]!;
   if (domain.startsWith(".") || domain.endsWith(".") || domain.includes("..")) return null;
   return jid;
+}
+
+/**
+ * j as the verifier compares it with an answer and prints it: lower case,
+ * domain as an A-label. Null when j is not a bare JID whose domain is a DNS
+ * name (§2), so the verifier refuses the signature itself.
+ */
+export function normalizeJid(jid: string): string | null {
+  const at = jid.indexOf("@");
+  if (at <= 0 || at > 1023 || jid.includes("/")) return null;
+  const local = jid.slice(0, at).toLowerCase();
+  if (BAD_LOCAL.test(local)) return null;
+  const domain = toALabel(jid.slice(at + 1).toLowerCase());
+  return domain ? `${local}@${domain}` : null;
 }

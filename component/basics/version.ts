@@ -6,8 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import xml from "@xmpp/xml";
-
-export const NS_VERSION = "jabber:iq:version";
+import { NS_VERSION } from "../../protocol/namespaces.js";
 
 /** dist/component/basics → repository root */
 const packageJson = new URL("../../../package.json", import.meta.url);

@@ -5,10 +5,9 @@
  * References: XEP-0199 §4.2 (component ping), XEP-0202, XEP-0092.
  */
 import type { ServiceContext } from "../service-context.js";
-import { NS_TIME, timeHandler } from "./time.js";
-import { NS_VERSION, versionHandler } from "./version.js";
-
-export const NS_PING = "urn:xmpp:ping";
+import { NS_PING, NS_TIME, NS_VERSION } from "../../protocol/namespaces.js";
+import { timeHandler } from "./time.js";
+import { versionHandler } from "./version.js";
 
 export function wireBasics({ router, disco, clock }: ServiceContext): void {
   disco.addFeature(NS_PING, NS_TIME, NS_VERSION);

@@ -11,13 +11,12 @@ import xml from "@xmpp/xml";
 import { parseForm } from "../forms/parse-form.js";
 import { renderForm } from "../forms/render-form.js";
 import type { IqRequest } from "../xmpp/iq-router.js";
-import { stanzaError, type WireError } from "../xmpp/stanza-error.js";
+import { conditionsIn, stanzaError, type WireError } from "../xmpp/stanza-error.js";
 import type { CommandError, CommandReply } from "./command-types.js";
 import type { CommandSessions } from "./session-core.js";
+import { NS_COMMANDS, NS_DATA } from "../../protocol/namespaces.js";
 
-export const NS_COMMANDS = "http://jabber.org/protocol/commands";
-
-const cmd = (name: string) => xml(name, { xmlns: NS_COMMANDS });
+const cmd = conditionsIn(NS_COMMANDS);
 
 /** XEP-0050 §4.6, plus the bound on sessions (RFC 6120 §8.3.3.18). */
 const wireErrors: Record<CommandError, WireError> = {
@@ -35,7 +34,7 @@ export function commandHandler(sessions: CommandSessions) {
     const { node, action, sessionid } = payload.attrs;
     if (!node) return stanzaError(wireErrors["item-not-found"]);
     // The first data form child is the submission; other payloads are not used by these commands.
-    const form = parseForm(payload.getChild("x", "jabber:x:data"));
+    const form = parseForm(payload.getChild("x", NS_DATA));
     const reply = sessions.handle({
       from,
       node,

@@ -8,9 +8,8 @@
  * §2.3 (command node info), XEP-0030 §3.2 (item-not-found).
  */
 import type { NodeInfoProvider, NodeItemsProvider } from "../discovery/registry.js";
-import { NS_DATA } from "../forms/render-form.js";
-import { NS_COMMANDS } from "./command-adapter.js";
-import { NODE_PREFIX, nodeOf } from "./command-types.js";
+import { COMMAND_NODE_PREFIX, NS_COMMANDS, NS_DATA } from "../../protocol/namespaces.js";
+import { nodeOf } from "./command-types.js";
 import type { CommandSessions } from "./session-core.js";
 
 export function commandItems(sessions: CommandSessions, serviceJid: string): NodeItemsProvider {
@@ -25,7 +24,7 @@ export function commandInfo(sessions: CommandSessions): NodeInfoProvider {
     if (node === NS_COMMANDS) {
       return { identities: [{ category: "automation", type: "command-list", name: "Commands" }], features: [NS_COMMANDS], forms: [] };
     }
-    if (!node.startsWith(NODE_PREFIX)) return undefined;
+    if (!node.startsWith(COMMAND_NODE_PREFIX)) return undefined;
     const command = sessions.command(node, requester);
     if (!command) return "item-not-found";
     return {

@@ -8,6 +8,7 @@
  */
 import type { DataForm, FormValues } from "../forms/data-form.js";
 import type { Clock } from "../service-context.js";
+import { COMMAND_NODE_PREFIX } from "../../protocol/namespaces.js";
 
 /** Who runs a command, decided from the bare JID alone (PROTOCOL.md §10). */
 export interface Actor {
@@ -98,5 +99,4 @@ export interface SessionLimits {
   newId?: () => string;
 }
 
-export const NODE_PREFIX = "urn:xmpp:xsmtp:0#";
-export const nodeOf = (name: string) => NODE_PREFIX + name;
+export const nodeOf = (name: string) => COMMAND_NODE_PREFIX + name;

@@ -6,7 +6,7 @@
  *
  * References: XEP-0004 §3.3 (jid-single, list-single, fixed), PROTOCOL.md §8.
  */
-import { xep82DateTime } from "../basics/time.js";
+import { xep82DateTime } from "../../protocol/datetime.js";
 import type { FormField } from "../forms/data-form.js";
 import type { IdentityCore, KeyInfo } from "../keys/identity-core.js";
 import { identityErrorText } from "../keys/identity-errors.js";

@@ -5,7 +5,7 @@
  *
  * References: XEP-0050 §4.4, XEP-0004 §3.3 (text-multi), XEP-0082 (times), PROTOCOL.md §8.
  */
-import { xep82DateTime } from "../basics/time.js";
+import { xep82DateTime } from "../../protocol/datetime.js";
 import type { FormField } from "../forms/data-form.js";
 import { isAddrSpec, type IdentityCore } from "../keys/identity-core.js";
 import { nodeOf } from "./command-types.js";

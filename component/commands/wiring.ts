@@ -8,7 +8,8 @@
 import type { IdentityCore } from "../keys/identity-core.js";
 import type { ServiceContext } from "../service-context.js";
 import type { IqRequest } from "../xmpp/iq-router.js";
-import { commandHandler, NS_COMMANDS } from "./command-adapter.js";
+import { NS_COMMANDS } from "../../protocol/namespaces.js";
+import { commandHandler } from "./command-adapter.js";
 import { commandInfo, commandItems } from "./command-disco.js";
 import type { CommandDef } from "./command-types.js";
 import { keyCommands } from "./key-commands.js";

@@ -9,9 +9,7 @@ import { renderForm } from "../forms/render-form.js";
 import type { IqRequest } from "../xmpp/iq-router.js";
 import { stanzaError, type WireError } from "../xmpp/stanza-error.js";
 import type { DiscoError, DiscoRegistry } from "./registry.js";
-
-export const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
-export const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
+import { NS_DISCO_INFO, NS_DISCO_ITEMS } from "../../protocol/namespaces.js";
 
 const wireErrors: Record<DiscoError, WireError> = {
   "item-not-found": ["cancel", "item-not-found"],

@@ -5,9 +5,8 @@
  * References: XEP-0030, XEP-0128, PROTOCOL.md §7.
  */
 import type { ServiceContext } from "../service-context.js";
-import { discoInfoHandler, discoItemsHandler, NS_DISCO_INFO, NS_DISCO_ITEMS } from "./disco-adapter.js";
-
-export const NS_XSMTP = "urn:xmpp:xsmtp:0";
+import { NS_DISCO_INFO, NS_DISCO_ITEMS, NS_XSMTP } from "../../protocol/namespaces.js";
+import { discoInfoHandler, discoItemsHandler } from "./disco-adapter.js";
 
 export function wireDiscovery({ router, disco, config }: ServiceContext): void {
   disco.addIdentity({ category: "component", type: "generic", name: "XSMTP" });

@@ -6,7 +6,7 @@
  */
 import type xml from "@xmpp/xml";
 import type { FormValues } from "./data-form.js";
-import { NS_DATA } from "./render-form.js";
+import { NS_DATA } from "../../protocol/namespaces.js";
 
 export interface SubmittedForm {
   type: string;

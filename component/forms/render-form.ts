@@ -5,8 +5,7 @@
  */
 import xml from "@xmpp/xml";
 import type { DataForm, FormField } from "./data-form.js";
-
-export const NS_DATA = "jabber:x:data";
+import { NS_DATA } from "../../protocol/namespaces.js";
 
 export function renderForm(form: DataForm): xml.Element {
   const x = xml("x", { xmlns: NS_DATA, type: form.type });

@@ -6,12 +6,11 @@
  *
  * References: PROTOCOL.md §7, XEP-0030 §3.2, XEP-0128.
  */
-import { xep82DateTime } from "../basics/time.js";
 import type { DiscoInfo, NodeInfoProvider } from "../discovery/registry.js";
 import { parseUserJid } from "../../protocol/jid.js";
 import type { IdentityCore } from "./identity-core.js";
-
-export const NS_XSMTP_IDENTITY_FORM = "urn:xmpp:xsmtp:0#identity";
+import { xep82DateTime } from "../../protocol/datetime.js";
+import { NS_XSMTP, NS_XSMTP_IDENTITY_FORM } from "../../protocol/namespaces.js";
 
 export function identityNodeInfo(identities: IdentityCore): NodeInfoProvider {
   return (node) => {
@@ -22,7 +21,7 @@ export function identityNodeInfo(identities: IdentityCore): NodeInfoProvider {
     if (!info?.ok) return "item-not-found";
     const answer: DiscoInfo = {
       identities: [],
-      features: ["urn:xmpp:xsmtp:0"],
+      features: [NS_XSMTP],
       forms: [
         {
           type: "result",

@@ -7,7 +7,7 @@
  *
  * References: PROTOCOL.md §6; XEP-0082 §3.3 (at).
  */
-import { STAGES, type ProgressEvent, type PublishDraft, type Stage } from "./progress-event.js";
+import { STAGES, type ProgressEvent, type PublishDraft, type Stage } from "../../protocol/progress-event.js";
 
 export const MAX_RECIPIENT_DOMAINS = 100;
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;

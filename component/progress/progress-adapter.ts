@@ -10,14 +10,15 @@
 import xml from "@xmpp/xml";
 import type { IqRequest } from "../xmpp/iq-router.js";
 import { bareJid, domainOf } from "../../protocol/jid.js";
-import { stanzaError, type WireError } from "../xmpp/stanza-error.js";
+import { conditionsIn, stanzaError, type WireError } from "../xmpp/stanza-error.js";
 import type { ProgressCore, ProgressError } from "./progress-core.js";
-import { NS_PUBSUB, NS_PUBSUB_ERRORS, parseProgress, renderItem } from "./progress-payload.js";
+import { NS_PUBSUB, NS_PUBSUB_ERRORS } from "../../protocol/namespaces.js";
+import { parseProgress, renderItem } from "../../protocol/progress-payload.js";
 import { parsePubsub, type RequestError } from "./progress-request.js";
 
 type ErrorWord = ProgressError | Exclude<RequestError, { unsupported: string }>;
 
-const pubsubError = (name: string) => xml(name, { xmlns: NS_PUBSUB_ERRORS });
+const pubsubError = conditionsIn(NS_PUBSUB_ERRORS);
 
 const wireErrors: Record<ErrorWord, WireError> = {
   "item-not-found": ["cancel", "item-not-found"],
@@ -33,12 +34,9 @@ const wireErrors: Record<ErrorWord, WireError> = {
 
 function errorReply(error: ErrorWord | RequestError): xml.Element {
   if (typeof error === "object") {
-    const unsupported = xml("unsupported", { xmlns: NS_PUBSUB_ERRORS, feature: error.unsupported });
-    return stanzaError(["cancel", "feature-not-implemented", unsupported]);
+    return stanzaError(["cancel", "feature-not-implemented", pubsubError("unsupported", { feature: error.unsupported })]);
   }
-  const [type, condition, app] = wireErrors[error];
-  // A fresh copy each time: an element belongs to one parent.
-  return stanzaError([type, condition, app && xml(app.name, { ...app.attrs })]);
+  return stanzaError(wireErrors[error]);
 }
 
 export function pubsubHandler(core: ProgressCore) {

@@ -9,10 +9,10 @@
  */
 import type { Clock } from "../service-context.js";
 import { draftToEvent } from "./draft-to-event.js";
-import type { NodeKey } from "./node-name.js";
+import type { NodeKey } from "../../protocol/progress-node.js";
 import {
   OWNER_STAGES, VERIFIER_STAGES, itemId, itemSeq, type ProgressEvent, type ProgressItem, type PublishDraft,
-} from "./progress-event.js";
+} from "../../protocol/progress-event.js";
 import type { ProgressStorage, StoredNode } from "./progress-storage.js";
 
 export type ProgressError = "item-not-found" | "closed-node" | "forbidden" | "invalid-payload" | "invalid-jid" | "not-subscribed";

@@ -7,12 +7,12 @@
  *
  * References: PROTOCOL.md §7; XEP-0060 §5.2 (discover nodes), §5.3 (node info), §5.4 (node meta-data), §16.4.3.
  */
-import { xep82DateTime } from "../basics/time.js";
+import { xep82DateTime } from "../../protocol/datetime.js";
 import type { DiscoItem, ItemsProvider, NodeInfoProvider } from "../discovery/registry.js";
 import { bareJid, domainOf } from "../../protocol/jid.js";
 import type { ProgressCore } from "./progress-core.js";
-import { nodeName, NODE_PREFIX, parseNodeName } from "./node-name.js";
-import { NS_PROGRESS, NS_PUBSUB } from "./progress-payload.js";
+import { nodeName, NODE_PREFIX, parseNodeName } from "../../protocol/progress-node.js";
+import { NS_PROGRESS, NS_PUBSUB } from "../../protocol/namespaces.js";
 
 export const MAX_DISCO_ITEMS = 100;
 

@@ -7,8 +7,8 @@
  * §10 (feature names).
  */
 import type xml from "@xmpp/xml";
-import { parseNodeName, type NodeKey } from "./node-name.js";
-import { NS_PUBSUB } from "./progress-payload.js";
+import { parseNodeName, type NodeKey } from "../../protocol/progress-node.js";
+import { NS_PUBSUB } from "../../protocol/namespaces.js";
 
 /** `node` is the name as sent (echoed in replies); `key` is what it names. */
 export type PubsubRequest = { node: string; key: NodeKey } & (

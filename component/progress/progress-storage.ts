@@ -5,8 +5,8 @@
  * key, (owner, Message-ID), never by the Message-ID alone: another identity's
  * node for the same Message-ID is another node.
  */
-import type { NodeKey } from "./node-name.js";
-import type { ProgressEvent, ProgressItem } from "./progress-event.js";
+import type { NodeKey } from "../../protocol/progress-node.js";
+import type { ProgressEvent, ProgressItem } from "../../protocol/progress-event.js";
 
 export interface StoredNode {
   /** The bare JID of the signing identity. */

@@ -7,8 +7,8 @@
  */
 import type { ProgressItemRow, ProgressNodeRow } from "../../schema/progress.js";
 import type { Db } from "../store/database.js";
-import type { NodeKey } from "./node-name.js";
-import { itemId, type ProgressEvent, type ProgressItem, type Stage } from "./progress-event.js";
+import type { NodeKey } from "../../protocol/progress-node.js";
+import { itemId, type ProgressEvent, type ProgressItem, type Stage } from "../../protocol/progress-event.js";
 import type { ProgressStorage } from "./progress-storage.js";
 
 const statements = new WeakMap<Db, ReturnType<typeof prepare>>();

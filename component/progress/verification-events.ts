@@ -9,10 +9,10 @@
  *
  * References: PROTOCOL.md §5 (replay='suspected'), §6.
  */
-import type { Verification } from "../verification/outcome.js";
-import { nodeName, parseNodeName, type NodeKey } from "./node-name.js";
+import type { Verification } from "../../protocol/verification-outcome.js";
+import { nodeName, parseNodeName, type NodeKey } from "../../protocol/progress-node.js";
 import type { ProgressCore } from "./progress-core.js";
-import type { ProgressItem } from "./progress-event.js";
+import type { ProgressItem } from "../../protocol/progress-event.js";
 
 export const REJECTED_PER_HOUR = 10;
 const HOUR_MS = 3_600_000;

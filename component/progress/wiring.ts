@@ -13,8 +13,9 @@ import type { VerificationHooks } from "../verification/wiring.js";
 import { pubsubHandler } from "./progress-adapter.js";
 import { ProgressCore } from "./progress-core.js";
 import { progressItems, progressNodeInfo, PUBSUB_FEATURES } from "./progress-disco.js";
-import { nodeName } from "./node-name.js";
-import { notification, NS_PUBSUB, NS_PUBSUB_OWNER } from "./progress-payload.js";
+import { nodeName } from "../../protocol/progress-node.js";
+import { NS_PUBSUB, NS_PUBSUB_OWNER } from "../../protocol/namespaces.js";
+import { notification } from "../../protocol/progress-payload.js";
 import { sqliteProgressStorage } from "./progress-store.js";
 import { VerificationEvents } from "./verification-events.js";
 

@@ -3,7 +3,7 @@
  * domain (for <seen> and replay detection) and counters by result.
  */
 import type { Db } from "../store/database.js";
-import type { VerificationResult } from "./outcome.js";
+import type { VerificationResult } from "../../protocol/verification-outcome.js";
 
 const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
 

@@ -1,27 +1,17 @@
 /**
- * The verification IQ on the wire: parses `<verify/>`, asks the core, renders
- * `<verification/>`. A signature that does not check out is a result, never
- * an IQ error; IQ errors are for requests that are not verification requests
- * at all, and for the rate limit. Domain errors map through one table.
+ * The verification IQ's errors. The request is parsed and the answer
+ * rendered by protocol/ (verify-request.ts, verification-answer.ts), which
+ * the verifier shares; what stays here is the service's own decision: a
+ * signature that does not check out is a result, never an IQ error; IQ
+ * errors are for requests that are not verification requests at all, and
+ * for the rate limit. Domain errors map through one table.
  *
  * References: PROTOCOL.md §3.2 (limits), §5; RFC 6120 §8.3.3 (bad-request, resource-constraint).
  */
-import xml from "@xmpp/xml";
-import type { HeaderField } from "../../signature/index.js";
+import type xml from "@xmpp/xml";
 import { stanzaError, type WireError } from "../xmpp/stanza-error.js";
-import type { Verification } from "./outcome.js";
-
-export const NS_XSMTP = "urn:xmpp:xsmtp:0";
-
-/** §3.2: a verify IQ of at most 64 header elements and 256 KiB; an X-XMPP-Hash of at most 8,192 octets. */
-export const VERIFY_LIMITS = { headers: 64, octets: 256 * 1024, signatureOctets: 8192 } as const;
 
 export type VerifyRequestError = "not-a-verification-request" | "rate-limited";
-
-/** A verification request past a §3.2 limit: answered permerror malformed-signature, never parsed further. */
-export const PAST_LIMIT = "past-limit";
-
-export type ParsedVerify = { signature: string; headers: HeaderField[] } | typeof PAST_LIMIT;
 
 export const wireErrors: Record<VerifyRequestError, WireError> = {
   "not-a-verification-request": ["modify", "bad-request"],
@@ -30,91 +20,4 @@ export const wireErrors: Record<VerifyRequestError, WireError> = {
 
 export function verifyRequestError(error: VerifyRequestError): xml.Element {
   return stanzaError(wireErrors[error]);
-}
-
-const octets = (text: string) => Buffer.byteLength(text, "utf8");
-
-/** Text content of an element that must hold text only; null if it has child elements. */
-function textOnly(el: xml.Element): string | null {
-  let text = "";
-  for (const child of el.children) {
-    if (typeof child !== "string") return null;
-    text += child;
-  }
-  return text;
-}
-
-/**
- * About the serialized size of an element and everything in it: text, and
- * names and attributes with their markup (`<a></a>`, ` k=''`), so that many
- * empty elements count too. Counted until past `budget` (then budget + 1).
- */
-function sizeOf(el: xml.Element, budget: number): number {
-  let size = 0;
-  const stack: (xml.Element | string)[] = [el];
-  while (stack.length > 0 && size <= budget) {
-    const node = stack.pop()!;
-    if (typeof node === "string") {
-      size += octets(node);
-      continue;
-    }
-    size += 2 * octets(node.name) + 5;
-    for (const [name, value] of Object.entries(node.attrs)) size += octets(name) + octets(String(value ?? "")) + 4;
-    for (const child of node.children) stack.push(child as xml.Element | string);
-  }
-  return Math.min(size, budget + 1);
-}
-
-/**
- * One walk over the request: its shape decides bad-request (whatever its
- * size), then the §3.2 limits, counted as it goes and no longer once passed,
- * so a hostile request costs time linear in its size and nothing is parsed
- * or canonicalized past a limit.
- */
-export function parseVerify(payload: xml.Element): ParsedVerify | "not-a-verification-request" {
-  let signature: string | undefined;
-  let signatures = 0;
-  const headers: HeaderField[] = [];
-  let past = false;
-  let size = 0;
-  for (const child of payload.children) {
-    if (typeof child === "string") {
-      if (!past) size += octets(child);
-    } else if (child.name === "signature" || child.name === "header") {
-      const text = textOnly(child);
-      if (text === null) return "not-a-verification-request";
-      if (child.name === "signature") {
-        signatures++;
-        signature = text;
-        past ||= octets(text) > VERIFY_LIMITS.signatureOctets;
-      } else {
-        const name = child.attrs.name;
-        if (!name) return "not-a-verification-request";
-        past ||= headers.length === VERIFY_LIMITS.headers;
-        if (!past) headers.push({ name, value: text });
-      }
-      if (!past) size += sizeOf(child, VERIFY_LIMITS.octets - size);
-    } else if (!past) {
-      size += sizeOf(child, VERIFY_LIMITS.octets - size);
-    }
-    past ||= size > VERIFY_LIMITS.octets;
-  }
-  if (signatures !== 1 || signature!.trim() === "") return "not-a-verification-request";
-  return past ? PAST_LIMIT : { signature: signature!, headers };
-}
-
-export function renderVerification(v: Verification): xml.Element {
-  const el = xml("verification", {
-    xmlns: NS_XSMTP,
-    result: v.result,
-    reason: v.reason,
-    jid: v.jid,
-    key: v.keyId,
-    replay: v.replaySuspected ? "suspected" : undefined,
-  });
-  if (v.result !== "pass") return el;
-  el.append(xml("from", { authorized: String(v.from!.authorized) }, v.from!.address));
-  el.append(xml("message-id", {}, v.messageId!));
-  el.append(xml("seen", { verifications: String(v.seen!.verifications), domains: String(v.seen!.domains) }));
-  return el;
 }

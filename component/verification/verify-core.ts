@@ -10,7 +10,7 @@ import { macMatches, parseHashHeader, signingInput, type HashHeader, type Header
 import type { Clock } from "../service-context.js";
 import { bareMessageId, fromAddresses } from "../../protocol/mail-address.js";
 import type { KeyLookupError, SigningKey } from "./key-lookup.js";
-import { resultOf, type Verification, type VerificationReason } from "./outcome.js";
+import { resultOf, type Verification, type VerificationReason } from "../../protocol/verification-outcome.js";
 import { alignSentFields, firstValue } from "../../signature/signed-fields.js";
 
 /** How far ahead of our clock a signature's t= may be (§5: five minutes). */
@@ -34,7 +34,6 @@ export interface VerifyDeps {
   /** The recipient domains the owner published for the message, if any (§6 `submitted`). */
   recipientDomains(jid: string, messageId: string): string[] | undefined;
 }
-
 
 /**
  * Step (1) and everything else that needs no store: the tag list, the sent

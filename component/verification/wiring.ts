@@ -11,9 +11,12 @@ import { organizationalDomain } from "../../protocol/domains.js";
 import { domainOf } from "../../protocol/jid.js";
 import type { IqRequest } from "../xmpp/iq-router.js";
 import { KeyLookup } from "./key-lookup.js";
-import type { Verification } from "./outcome.js";
+import type { Verification } from "../../protocol/verification-outcome.js";
 import { RateLimiter } from "./rate-limiter.js";
-import { NS_XSMTP, PAST_LIMIT, parseVerify, renderVerification, verifyRequestError } from "./verify-adapter.js";
+import { NS_XSMTP } from "../../protocol/namespaces.js";
+import { renderVerification } from "../../protocol/verification-answer.js";
+import { PAST_LIMIT, parseVerify } from "../../protocol/verify-request.js";
+import { verifyRequestError } from "./verify-adapter.js";
 import { decide, pastLimit, prepare, type Prepared, type VerifyDeps, type VerifyRequest } from "./verify-core.js";
 import { countResult, recordPass } from "./verification-store.js";
 

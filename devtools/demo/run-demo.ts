@@ -12,13 +12,11 @@ import { join } from "node:path";
 import { xml, type Client } from "@xmpp/client";
 import { startProsody, type ProsodyInstance } from "../servers/prosody.js";
 import { closeClient, connectClient } from "../xmpp-client.js";
-import { progressNode } from "../../mail/xmpp/publish-progress.js";
+import { NS_PROGRESS, NS_PUBSUB, NS_PUBSUB_EVENT as NS_EVENT } from "../../protocol/namespaces.js";
+import { progressNode } from "../../protocol/progress-node.js";
 import { DemoOutput } from "./demo-output.js";
 import { runCli, startComponent, stopComponent } from "./demo-tools.js";
 
-const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
-const NS_EVENT = "http://jabber.org/protocol/pubsub#event";
-const NS_PROGRESS = "urn:xmpp:xsmtp:progress:0";
 const MESSAGE_ID = `demo-${Date.now()}@example.org`;
 
 const sampleMessage = (date: string) =>

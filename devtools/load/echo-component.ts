@@ -5,11 +5,12 @@
  * Usage: node echo-component.js SERVICE DOMAIN SECRET
  */
 import { component } from "@xmpp/component";
+import { NS_XSMTP } from "../../protocol/namespaces.js";
 
 const [service, domain, password] = process.argv.slice(2);
 const xmpp = component({ service: service!, domain: domain!, password: password! });
 xmpp.on("error", () => {});
-xmpp.iqCallee.get("urn:xmpp:xsmtp:0", "verify", () => true);
+xmpp.iqCallee.get(NS_XSMTP, "verify", () => true);
 xmpp.on("online", () => process.stdout.write("online\n"));
 process.once("SIGTERM", () => void xmpp.stop().finally(() => process.exit(0)));
 await xmpp.start();

@@ -5,6 +5,7 @@
 import xml from "@xmpp/xml";
 import { IDENTITY_FIELD_NAME, selectHeaders, signMessage, splitMessage, type HeaderField } from "../../signature/index.js";
 import { parseHashHeader } from "../../signature/index.js";
+import { NS_XSMTP } from "../../protocol/namespaces.js";
 
 export const DEFAULT_H = "from:to:subject:date:message-id:x-xmpp-identity";
 
@@ -62,7 +63,7 @@ export function verifyIq(id: string, signature: string, sent: HeaderField[], fro
     { type: "get", id, from, to: "xsmtp.example.org" },
     xml(
       "verify",
-      { xmlns: "urn:xmpp:xsmtp:0" },
+      { xmlns: NS_XSMTP },
       xml("signature", {}, signature),
       ...sent.map((f) => xml("header", { name: f.name }, f.value)),
     ),

@@ -8,6 +8,7 @@ import { aliceMessage, sign } from "./signed-message.js";
 import type { HeaderField } from "../../signature/index.js";
 import { KEY_ID, userJid, userSecret } from "./seed.js";
 import type { MakeRequest } from "./iq-load.js";
+import { NS_XSMTP } from "../../protocol/namespaces.js";
 
 export interface SignedRequest {
   jid: string;
@@ -35,7 +36,7 @@ export function verifyIqMaker(requests: SignedRequest[], to: string): MakeReques
     xml(
       "iq",
       { type: "get", id: ID, to },
-      xml("verify", { xmlns: "urn:xmpp:xsmtp:0" }, xml("signature", {}, r.signature), ...r.sent.map((f) => xml("header", { name: f.name }, f.value))),
+      xml("verify", { xmlns: NS_XSMTP }, xml("signature", {}, r.signature), ...r.sent.map((f) => xml("header", { name: f.name }, f.value))),
     )
       .toString()
       .split(ID),

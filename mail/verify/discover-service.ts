@@ -14,10 +14,8 @@ import type XmlElement from "@xmpp/xml";
 import { toALabel } from "../../protocol/domains.js";
 import { domainOf } from "../../protocol/jid.js";
 import type { XmppSession } from "../xmpp/xmpp-session.js";
+import { NS_DISCO_INFO, NS_DISCO_ITEMS, NS_XSMTP } from "../../protocol/namespaces.js";
 
-export const NS_XSMTP = "urn:xmpp:xsmtp:0";
-const NS_ITEMS = "http://jabber.org/protocol/disco#items";
-const NS_INFO = "http://jabber.org/protocol/disco#info";
 const NO_ITEMS = new Set(["item-not-found", "feature-not-implemented", "service-unavailable"]);
 export const MAX_ITEMS_ASKED = 10;
 export const DISCOVERY_DEADLINE_MS = 20_000;
@@ -39,7 +37,7 @@ export function serviceAllowed(domain: string, service: string): string | null {
  * children, stopping once `max` are found.
  */
 export function discoCandidates(answer: XmlElement.Element, domain: string, max = MAX_ITEMS_ASKED): string[] {
-  const query = answer.getChild("query", NS_ITEMS);
+  const query = answer.getChild("query", NS_DISCO_ITEMS);
   const found: string[] = [];
   for (const item of query?.children ?? []) {
     if (found.length >= max) break;
@@ -70,18 +68,18 @@ export async function findService(
     Date.now() >= until
       ? Promise.reject(new DiscoveryTimeout("discovery deadline passed"))
       : beforeDeadline(session.request("get", to, xml("query", { xmlns: ns })), until);
-  const items = await ask(domain, NS_ITEMS).catch((err: { condition?: string }) => {
+  const items = await ask(domain, NS_DISCO_ITEMS).catch((err: { condition?: string }) => {
     // The domain answered, and said it has no items: no service, for good. Anything else may pass.
     if (err?.condition && NO_ITEMS.has(err.condition)) return null;
     throw err;
   });
   if (!items) return null;
   for (const candidate of discoCandidates(items, domain)) {
-    const info = await ask(candidate, NS_INFO).catch((err) => {
+    const info = await ask(candidate, NS_DISCO_INFO).catch((err) => {
       if (err instanceof DiscoveryTimeout) throw err;
       return null; // this item cannot say; the next may
     });
-    const features = info?.getChild("query", NS_INFO)?.getChildren("feature") ?? [];
+    const features = info?.getChild("query", NS_DISCO_INFO)?.getChildren("feature") ?? [];
     if (features.some((f) => f.attrs.var === NS_XSMTP)) return candidate;
   }
   return null;

@@ -16,7 +16,8 @@ import { checkHeaderBlock, HASH_FIELD_NAME, parseHashHeader, selectHeaders, spli
 import { sameOrganization } from "../../protocol/domains.js";
 import { firstValue } from "../../signature/signed-fields.js";
 import { bareMessageId, fromAddresses } from "../../protocol/mail-address.js";
-import { addressDomain, normalizeJid, printableAddress } from "./report-values.js";
+import { normalizeJid } from "../../protocol/jid.js";
+import { addressDomain, printableAddress } from "./report-values.js";
 import type { VerifyReport } from "./verify-report.js";
 
 export interface SignatureToAsk {

@@ -11,23 +11,7 @@
  */
 import { toALabel } from "../../protocol/domains.js";
 
-// RFC 7622 §3.3.1: characters a localpart may not hold, plus white space and controls.
-const BAD_LOCAL = /[\x00-\x20\x7f"&'/:<>@]/;
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
-
-/**
- * j as the verifier compares it with an answer and prints it: lower case,
- * domain as an A-label. Null when j is not a bare JID whose domain is a DNS
- * name (§2), so the verifier refuses the signature itself.
- */
-export function normalizeJid(jid: string): string | null {
-  const at = jid.indexOf("@");
-  if (at <= 0 || at > 1023 || jid.includes("/")) return null;
-  const local = jid.slice(0, at).toLowerCase();
-  if (BAD_LOCAL.test(local)) return null;
-  const domain = toALabel(jid.slice(at + 1).toLowerCase());
-  return domain ? `${local}@${domain}` : null;
-}
 
 /** The A-label domain of an address (the part after its last "@"), or null. */
 export function addressDomain(address: string): string | null {

@@ -15,7 +15,9 @@ import { checkLocally, type SignatureToAsk } from "./local-check.js";
 import { publishProgress } from "../xmpp/publish-progress.js";
 import { addressDomain } from "./report-values.js";
 import { ServiceCache } from "./service-cache.js";
-import { readVerification, requestFailureReason, verifyPayload } from "./verify-iq.js";
+import { readVerification } from "../../protocol/verification-answer.js";
+import { verifyRequest } from "../../protocol/verify-request.js";
+import { requestFailureReason } from "./request-failure.js";
 import type { VerifyReport } from "./verify-report.js";
 import { openSession, SessionError, type SessionOptions, type XmppSession } from "../xmpp/xmpp-session.js";
 
@@ -70,7 +72,7 @@ export class Verifier {
     const { header, jid, sent } = local.ask;
     let reply;
     try {
-      reply = await session.request("get", service, verifyPayload(header.raw, sent));
+      reply = await session.request("get", service, verifyRequest(header.raw, sent));
     } catch (err) {
       this.options.warn(`verification at ${service} failed: ${describe(err)}`);
       if (GONE.has(requestFailureReason(err))) this.#services.forget(domain);

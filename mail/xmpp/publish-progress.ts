@@ -7,42 +7,16 @@
  *
  * References: PROTOCOL.md §6; XEP-0060 §7.1 (publish).
  */
-import { xml } from "@xmpp/client";
-import { bareJid } from "../../protocol/jid.js";
+import type { Publication } from "../../protocol/progress-event.js";
+import { publishRequest } from "../../protocol/progress-payload.js";
 import type { XmppSession } from "./xmpp-session.js";
-
-export const NS_PROGRESS = "urn:xmpp:xsmtp:progress:0";
-const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
-
-export interface ProgressEvent {
-  stage: "submitted" | "relayed" | "delivered" | "read";
-  /** submitted only: the number of recipients and their domains (for replay detection). */
-  recipients?: number;
-  recipientDomains?: string[];
-}
-
-/** `progress/<bare-jid>/<message-id>`: `owner` in lower case without a resource; `messageId` without angle brackets. */
-export function progressNode(owner: string, messageId: string): string {
-  return `progress/${bareJid(owner)}/${messageId}`;
-}
-
-export function publishPayload(owner: string, messageId: string, event: ProgressEvent): ReturnType<typeof xml> {
-  const attrs: Record<string, string> = { xmlns: NS_PROGRESS, stage: event.stage };
-  if (event.recipients !== undefined) attrs.recipients = String(event.recipients);
-  const domains = (event.recipientDomains ?? []).map((d) => xml("recipient-domain", {}, d));
-  return xml(
-    "pubsub",
-    { xmlns: NS_PUBSUB },
-    xml("publish", { node: progressNode(owner, messageId) }, xml("item", {}, xml("progress", attrs, ...domains))),
-  );
-}
 
 export async function publishProgress(
   session: Pick<XmppSession, "request">,
   service: string,
   owner: string,
   messageId: string,
-  event: ProgressEvent,
+  event: Publication,
 ): Promise<void> {
-  await session.request("set", service, publishPayload(owner, messageId, event));
+  await session.request("set", service, publishRequest(owner, messageId, event));
 }

@@ -4,9 +4,9 @@
  * the item was already committed at that moment).
  */
 import { keyStatements } from "../../component/keys/key-store.js";
-import type { NodeKey } from "../../component/progress/node-name.js";
+import type { NodeKey } from "../../protocol/progress-node.js";
 import { ProgressCore, type Actor } from "../../component/progress/progress-core.js";
-import type { ProgressItem, PublishDraft } from "../../component/progress/progress-event.js";
+import type { ProgressItem, PublishDraft } from "../../protocol/progress-event.js";
 import { sqliteProgressStorage } from "../../component/progress/progress-store.js";
 import { VerificationEvents } from "../../component/progress/verification-events.js";
 import { openDatabase, type Db } from "../../component/store/database.js";

@@ -11,7 +11,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import xml from "@xmpp/xml";
 import type { Client } from "@xmpp/client";
 import { decodeSecret } from "../../../signature/index.js";
-import { parseVerify } from "../../../component/verification/verify-adapter.js";
+import { parseVerify } from "../../../protocol/verify-request.js";
 import { startProsody, type ProsodyInstance } from "../../../devtools/servers/prosody.js";
 import { connectClient, closeClient } from "../../../devtools/xmpp-client.js";
 import { startTestService, type TestService } from "../../support/in-process-service.js";

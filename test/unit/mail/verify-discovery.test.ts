@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import xml from "@xmpp/xml";
 import { discoCandidates } from "../../../mail/verify/discover-service.js";
 import { Verifier } from "../../../mail/verify/verifier.js";
-import { readVerification } from "../../../mail/verify/verify-iq.js";
+import { readVerification } from "../../../protocol/verification-answer.js";
 import { bodyHash, splitMessage } from "../../../signature/index.js";
 import { hostileMessage, HOSTILE, signerOf } from "../../support/hostile-answers.js";
 import { scriptedSession, type Script } from "../../support/scripted-session.js";

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
-import type { ProgressItem } from "../../../../component/progress/progress-event.js";
+import type { ProgressItem } from "../../../../protocol/progress-event.js";
 import { admin, alice, bob, coreFixture, M, mallory, nodeOf, stage, stranger, submitted, type CoreFixture } from "../../../support/progress-core.js";
 import type { ProgressCore } from "../../../../component/progress/progress-core.js";
 

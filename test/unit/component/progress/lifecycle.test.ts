@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
-import type { ProgressItem } from "../../../../component/progress/progress-event.js";
+import type { ProgressItem } from "../../../../protocol/progress-event.js";
 import { alice, bob, coreFixture, M, mallory, MID, nodeOf, RETENTION_MS, stage, submitted, T0, type CoreFixture } from "../../../support/progress-core.js";
 
 let f: CoreFixture;

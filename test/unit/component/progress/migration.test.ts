@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import Database from "better-sqlite3";
-import { nodeName, parseNodeName } from "../../../../component/progress/node-name.js";
+import { nodeName, parseNodeName } from "../../../../protocol/progress-node.js";
 import { sqliteProgressStorage } from "../../../../component/progress/progress-store.js";
 import { loadMigrations, migrate } from "../../../../component/store/migrate.js";
 

@@ -11,8 +11,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
-import { progressNode } from "../../../../mail/xmpp/publish-progress.js";
-import { nodeName, parseNodeName } from "../../../../component/progress/node-name.js";
+import { nodeName, parseNodeName, progressNode } from "../../../../protocol/progress-node.js";
 import { assertStanza } from "../../../support/assert-stanza.js";
 import { insertKnownKey } from "../../../support/keys.js";
 import { errorReply, iq, items, publish, pubsub, pubsubError, result } from "../../../support/pubsub-stanzas.js";

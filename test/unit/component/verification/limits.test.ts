@@ -10,7 +10,7 @@ import { insertKnownKey } from "../../../support/keys.js";
 import { hostileText, paddedSigned } from "../../../support/hostile-verify.js";
 import { aliceMessage, sign, verifyIq } from "../../../../devtools/load/signed-message.js";
 import { startHarness, TEST_CLOCK_START, type Harness } from "../../../support/stanza-harness.js";
-import { parseVerify, VERIFY_LIMITS } from "../../../../component/verification/verify-adapter.js";
+import { parseVerify, VERIFY_LIMITS } from "../../../../protocol/verify-request.js";
 
 const NS = "urn:xmpp:xsmtp:0";
 const SECRET = Buffer.alloc(32, 42);

@@ -6,9 +6,14 @@
  * JID ends at the first '/' after the prefix (a bare JID has none), and the
  * rest, '/' included, is the Message-ID.
  *
+ * The service parses names and builds them from its keys; the clients (the
+ * signer's `submitted`, a verifier's `delivered`) build them with
+ * progressNode from a JID as they hold it. One builder, so a name a client
+ * publishes to is always one the service parses.
+ *
  * References: PROTOCOL.md §6 (node names), §3.2 (linear parsing); RFC 7622 §3 (JIDs); RFC 5322 §2.1.1 (998 octets).
  */
-import { parseUserJid } from "../../protocol/jid.js";
+import { bareJid, parseUserJid } from "./jid.js";
 
 export const NODE_PREFIX = "progress/";
 const MAX_MESSAGE_ID = 998;
@@ -21,6 +26,11 @@ export interface NodeKey {
 
 export function nodeName(key: NodeKey): string {
   return `${NODE_PREFIX}${key.owner}/${key.messageId}`;
+}
+
+/** The node of `owner`'s message as a client names it: `owner` in any case, a resource dropped; `messageId` without angle brackets. */
+export function progressNode(owner: string, messageId: string): string {
+  return nodeName({ owner: bareJid(owner), messageId });
 }
 
 /**

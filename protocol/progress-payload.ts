@@ -1,18 +1,16 @@
 /**
  * The progress payload on the wire, `<progress xmlns='urn:xmpp:xsmtp:progress:0'/>`,
- * and the pubsub items and headline notifications that carry it.
+ * and what carries it: the client's publish request, the service's items
+ * and headline notifications. Both sides build it here, so what a client
+ * sends is what the service's parser reads.
  *
- * References: PROTOCOL.md §6; XEP-0060 §7.1.2.1 (notification with payload), XEP-0082 (date-time).
+ * References: PROTOCOL.md §6; XEP-0060 §7.1 (publish), §7.1.2.1 (notification with payload), XEP-0082 (date-time).
  */
 import xml from "@xmpp/xml";
-import { xep82DateTime } from "../basics/time.js";
-import type { ProgressEvent, ProgressItem, PublishDraft } from "./progress-event.js";
-
-export const NS_PROGRESS = "urn:xmpp:xsmtp:progress:0";
-export const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
-export const NS_PUBSUB_EVENT = "http://jabber.org/protocol/pubsub#event";
-export const NS_PUBSUB_OWNER = "http://jabber.org/protocol/pubsub#owner";
-export const NS_PUBSUB_ERRORS = "http://jabber.org/protocol/pubsub#errors";
+import { xep82DateTime } from "./datetime.js";
+import type { ProgressEvent, ProgressItem, Publication, PublishDraft } from "./progress-event.js";
+import { progressNode } from "./progress-node.js";
+import { NS_PROGRESS, NS_PUBSUB, NS_PUBSUB_EVENT } from "./namespaces.js";
 
 export function renderProgress(e: ProgressEvent): xml.Element {
   return xml(
@@ -57,5 +55,21 @@ export function notification(from: string, to: string, node: string, item: Progr
     "message",
     { type: "headline", from, to },
     xml("event", { xmlns: NS_PUBSUB_EVENT }, xml("items", { node }, renderItem(item))),
+  );
+}
+
+/**
+ * A client's publish request for `owner`'s message (the signer its own JID,
+ * a verifier the signature's `j`): no item id, `at` or `by`, which are the
+ * service's to set.
+ */
+export function publishRequest(owner: string, messageId: string, event: Publication): xml.Element {
+  const attrs: Record<string, string> = { xmlns: NS_PROGRESS, stage: event.stage };
+  if (event.recipients !== undefined) attrs.recipients = String(event.recipients);
+  const domains = (event.recipientDomains ?? []).map((d) => xml("recipient-domain", {}, d));
+  return xml(
+    "pubsub",
+    { xmlns: NS_PUBSUB },
+    xml("publish", { node: progressNode(owner, messageId) }, xml("item", {}, xml("progress", attrs, ...domains))),
   );
 }

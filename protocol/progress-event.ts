@@ -1,16 +1,22 @@
 /**
- * Progress events and items as plain data (PROTOCOL.md §6), before any XML
- * and any SQL: what the core works with and what the adapter renders.
+ * Progress events and items as plain data, before any XML and any SQL: the
+ * one stage vocabulary of the service's core (what it stores and renders)
+ * and of the clients (what they ask to publish).
+ *
+ * References: PROTOCOL.md §6 (stages, who may publish which), XEP-0060 §7.1 (item ids).
  */
 
 export type Stage = "submitted" | "relayed" | "verified" | "rejected" | "delivered" | "read";
 
 export const STAGES: readonly Stage[] = ["submitted", "relayed", "verified", "rejected", "delivered", "read"];
 
+/** The stages a client ever publishes: its own as owner, or a verifier's subset of them. */
+export type OwnerStage = "submitted" | "relayed" | "delivered" | "read";
+
 /** Stages an owner (or admin) may publish; `verified` and `rejected` are the service's alone. */
-export const OWNER_STAGES: ReadonlySet<Stage> = new Set(["submitted", "relayed", "delivered", "read"]);
+export const OWNER_STAGES: ReadonlySet<Stage> = new Set<OwnerStage>(["submitted", "relayed", "delivered", "read"]);
 /** Stages a verifier with a passing verification of the message may publish. */
-export const VERIFIER_STAGES: ReadonlySet<Stage> = new Set(["delivered", "read"]);
+export const VERIFIER_STAGES: ReadonlySet<Stage> = new Set<OwnerStage>(["delivered", "read"]);
 
 export interface ProgressEvent {
   stage: Stage;
@@ -25,6 +31,13 @@ export interface ProgressEvent {
   recipientDomains: string[];
   /** rejected only: how many rejected events the rate limit dropped just before this one. */
   suppressed?: number;
+}
+
+/** What a client publishes: the service adds `at` and `by` itself, and recipients mean something on submitted only. */
+export interface Publication {
+  stage: OwnerStage;
+  recipients?: number;
+  recipientDomains?: string[];
 }
 
 export interface ProgressItem {

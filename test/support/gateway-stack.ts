@@ -26,7 +26,10 @@ export interface Gateway {
 }
 
 export interface GatewayStack {
+  /** example.org's XMPP server (and other.org's too, unless federated). */
   prosody: ProsodyInstance;
+  /** other.org's own XMPP server when federated (s2s with example.org's). */
+  remoteProsody?: ProsodyInstance;
   sender: Gateway;
   receiver: Gateway;
   senderMta: PrivatePostfix;
@@ -65,11 +68,29 @@ async function gateway(prosody: ProsodyInstance, domain: string, extra: Record<s
   return gw;
 }
 
-export async function startGatewayStack(receiverEnv: Record<string, string> = {}): Promise<GatewayStack> {
-  const prosody = await startProsody({ componentSecret: COMPONENT_SECRET, hosts: ["example.org", "other.org"], extraComponents: ["xsmtp.other.org"] });
+const A_ADDRESS = "127.0.0.2"; // example.org and xsmtp.example.org, when federated
+const B_ADDRESS = "127.0.0.3"; // other.org and xsmtp.other.org
+
+export async function startGatewayStack(receiverEnv: Record<string, string> = {}, federated?: { dnsPort: number }): Promise<GatewayStack> {
+  let prosody: ProsodyInstance;
+  let remoteProsody: ProsodyInstance | undefined;
+  if (federated) {
+    const s2s = (address: string, peers: Record<string, string>) => ({ address, peers, dnsPort: federated.dnsPort });
+    [prosody, remoteProsody] = await Promise.all([
+      startProsody({ componentSecret: COMPONENT_SECRET, hosts: ["example.org"], s2s: s2s(A_ADDRESS, { "other.org": B_ADDRESS, "xsmtp.other.org": B_ADDRESS }) }),
+      startProsody({
+        componentSecret: COMPONENT_SECRET,
+        componentDomain: "xsmtp.other.org",
+        hosts: ["other.org"],
+        s2s: s2s(B_ADDRESS, { "example.org": A_ADDRESS, "xsmtp.example.org": A_ADDRESS }),
+      }),
+    ]);
+  } else {
+    prosody = await startProsody({ componentSecret: COMPONENT_SECRET, hosts: ["example.org", "other.org"], extraComponents: ["xsmtp.other.org"] });
+  }
   const sender = await gateway(prosody, "xsmtp.example.org", { XSMTP_MILTER_AUTHSERV_ID: "mx.example.org" });
   // Everything reaches the receiving gateway from 127.0.0.1 too: loopback must not count as internal there.
-  const receiver = await gateway(prosody, "xsmtp.other.org", { XSMTP_MILTER_AUTHSERV_ID: "mx.other.org", XSMTP_MILTER_INTERNAL_HOSTS: "none", ...receiverEnv });
+  const receiver = await gateway(remoteProsody ?? prosody, "xsmtp.other.org", { XSMTP_MILTER_AUTHSERV_ID: "mx.other.org", XSMTP_MILTER_INTERNAL_HOSTS: "none", ...receiverEnv });
   await Promise.all([sender.start(), receiver.start()]);
   const receiverMta = await startPostfix({ milter: `inet:127.0.0.1:${receiver.milterPort}`, domain: "other.org", defaultAction: "accept", hostname: "mx.other.org" });
   const senderMta = await startPostfix({
@@ -81,6 +102,7 @@ export async function startGatewayStack(receiverEnv: Record<string, string> = {}
   });
   return {
     prosody,
+    remoteProsody,
     sender,
     receiver,
     senderMta,
@@ -88,7 +110,7 @@ export async function startGatewayStack(receiverEnv: Record<string, string> = {}
     async stop() {
       await Promise.all([senderMta.stop(), receiverMta.stop()]);
       await Promise.all([sender.stop(), receiver.stop()]);
-      await prosody.stop();
+      await Promise.all([prosody.stop(), remoteProsody?.stop()]);
     },
   };
 }

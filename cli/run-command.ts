@@ -7,6 +7,7 @@ import { loadConfig } from "../component/config/config.js";
 import { createLogger } from "../component/log/logger.js";
 import { startService } from "../component/service.js";
 import { settingsHelp } from "./config-help.js";
+import { startGateway } from "./gateway-wiring.js";
 
 export function addRunCommand(program: Command): void {
   program
@@ -19,10 +20,17 @@ export function addRunCommand(program: Command): void {
       const log = createLogger(config.logLevel);
       const service = startService(config, { log });
       log.info({ domain: config.domain, database: config.database }, "starting");
+      // The milter listens at once: while the component is still connecting,
+      // mail to sign is signed and mail to verify gets temperror (policy).
+      const gateway = config.milter ? await startGateway(service, config, log) : undefined;
+      const stopAll = async () => {
+        await gateway?.close();
+        await service.stop();
+      };
 
       const shutdown = async (signal: string) => {
         log.info({ signal }, "stopping");
-        await service.stop();
+        await stopAll();
         process.exit(0);
       };
       process.once("SIGTERM", () => void shutdown("SIGTERM"));
@@ -30,7 +38,7 @@ export function addRunCommand(program: Command): void {
 
       const err = await service.fatal;
       process.stderr.write(`xsmtp: ${err.message}\n`);
-      await service.stop();
+      await stopAll();
       process.exit(1);
     });
 }

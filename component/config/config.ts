@@ -22,9 +22,16 @@ export interface Config {
   sessionTimeout: number;
   retention: number;
   logLevel: string;
+  /** The mail gateway (mail/gateway/README.md); off when milter is undefined. */
+  milter?: string;
+  milterInternalHosts: string[];
+  /** Undefined: the host name. */
+  milterAuthservId?: string;
+  milterOnFail: "mark" | "quarantine" | "reject";
+  milterOnTemperror: "accept" | "tempfail";
 }
 
-const defaults: Omit<Config, "service" | "domain" | "secret" | "userDomains"> = {
+const defaults: Omit<Config, "service" | "domain" | "secret" | "userDomains" | "milter" | "milterAuthservId"> = {
   database: "./xsmtp.sqlite",
   keyFile: "./xsmtp.key",
   admins: [],
@@ -34,6 +41,9 @@ const defaults: Omit<Config, "service" | "domain" | "secret" | "userDomains"> = 
   sessionTimeout: 600,
   retention: 30 * 24 * 3600,
   logLevel: "info",
+  milterInternalHosts: ["127.0.0.0/8", "::1"],
+  milterOnFail: "mark",
+  milterOnTemperror: "accept",
 };
 
 /** A configuration problem, worded for the person starting XSMTP. */

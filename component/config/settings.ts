@@ -4,6 +4,7 @@
  * `xsmtp run --help` text and the README's reference are all made from it,
  * so they cannot drift apart.
  */
+import { isIP } from "node:net";
 
 export interface Setting<T> {
   env: string;
@@ -42,6 +43,31 @@ function domain(raw: string) {
     ? d
     : { invalid: "expected a domain name such as xsmtp.example.org" };
 }
+
+// "inet:host:port" or "unix:/absolute/path", as Postfix's smtpd_milters names a milter.
+function milterAddress(raw: string) {
+  return /^(inet:(\[[0-9a-fA-F:]+\]|[^\s:\[\]]+):[0-9]{1,5}|unix:\/\S+)$/.test(raw)
+    ? raw
+    : { invalid: "expected inet:host:port or unix:/absolute/path" };
+}
+
+// Addresses or CIDR blocks (IPv4 or IPv6); "none" for no internal host at all.
+function hostList(raw: string) {
+  const items = list(raw);
+  if (items.length === 1 && items[0] === "none") return [];
+  const bad = items.find((item) => {
+    const [address, bits, extra] = item.split("/");
+    const family = isIP(address ?? "");
+    const max = family === 6 ? 128 : 32;
+    return family === 0 || extra !== undefined || (bits !== undefined && !(/^[0-9]{1,3}$/.test(bits) && Number(bits) <= max));
+  });
+  return bad === undefined ? items : { invalid: `"${bad}" is not an IP address or CIDR block (or use none)` };
+}
+
+const oneOf =
+  <T extends string>(...words: T[]) =>
+  (raw: string) =>
+    (words as string[]).includes(raw.toLowerCase()) ? (raw.toLowerCase() as T) : { invalid: `expected one of ${words.join(", ")}` };
 
 function logLevel(raw: string) {
   return ["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(raw)
@@ -98,6 +124,36 @@ export const settings = {
     parse: positiveInt,
   },
   logLevel: { env: "XSMTP_LOG_LEVEL", description: "log level", defaultText: "info", parse: logLevel },
+  milter: {
+    env: "XSMTP_MILTER",
+    description: "serve the mail gateway milter on inet:host:port or unix:/path (Postfix smtpd_milters)",
+    defaultText: "(off)",
+    parse: milterAddress,
+  },
+  milterInternalHosts: {
+    env: "XSMTP_MILTER_INTERNAL_HOSTS",
+    description: "comma-separated client addresses or CIDR blocks whose mail the gateway signs (none: no host)",
+    defaultText: "127.0.0.0/8,::1",
+    parse: hostList,
+  },
+  milterAuthservId: {
+    env: "XSMTP_MILTER_AUTHSERV_ID",
+    description: "authserv-id of the gateway's Authentication-Results (RFC 8601)",
+    defaultText: "the host name",
+    parse: text,
+  },
+  milterOnFail: {
+    env: "XSMTP_MILTER_ON_FAIL",
+    description: "what the gateway does with a failed signature whose From aligns: mark, quarantine or reject",
+    defaultText: "mark",
+    parse: oneOf("mark", "quarantine", "reject"),
+  },
+  milterOnTemperror: {
+    env: "XSMTP_MILTER_ON_TEMPERROR",
+    description: "what the gateway does when the sender's service cannot answer: accept or tempfail",
+    defaultText: "accept",
+    parse: oneOf("accept", "tempfail"),
+  },
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingName = keyof typeof settings;

@@ -31,6 +31,7 @@ function prepare(db: Db) {
     addresses: db.prepare<[string], AddressRow>("SELECT jid, address FROM addresses WHERE jid = ? ORDER BY address"),
     deleteAddresses: db.prepare<[string]>("DELETE FROM addresses WHERE jid = ?"),
     insertAddress: db.prepare<[string, string]>("INSERT OR IGNORE INTO addresses (jid, address) VALUES (?, ?)"),
+    byAddress: db.prepare<[string], { jid: string }>("SELECT jid FROM addresses WHERE address = ? ORDER BY jid LIMIT 2"),
     isAddress: db.prepare<[string, string], { one: number }>("SELECT 1 AS one FROM addresses WHERE jid = ? AND address = ?"),
     countUsers: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users"),
     countKeys: db.prepare<[], { state: string; n: number }>(
@@ -52,5 +53,7 @@ export const listKeys = (db: Db, jid: string) => keyStatements(db).keys.all(jid)
 export const listAddresses = (db: Db, jid: string) => keyStatements(db).addresses.all(jid).map((r) => r.address);
 export const isAuthorizedAddress = (db: Db, jid: string, address: string) =>
   keyStatements(db).isAddress.get(jid, address) !== undefined;
+/** The identities (at most two: enough to see it is ambiguous) that may send as `address` (lower case). */
+export const identitiesForAddress = (db: Db, address: string) => keyStatements(db).byAddress.all(address).map((r) => r.jid);
 export const usersAfter = (db: Db, after: string, limit: number) =>
   keyStatements(db).usersAfter.all(after, limit).map((r) => r.jid);

@@ -5,6 +5,7 @@
  *
  * References: PROTOCOL.md §3, §3.2, §5, §10; RFC 6376 §3.5 (t=, x=), RFC 8601 §2.7.1 (result words).
  */
+import { organizationalDomain } from "../../protocol/domains.js";
 import { domainOf, parseUserJid } from "../../protocol/jid.js";
 import { macMatches, parseHashHeader, signingInput, type HashHeader, type HeaderField } from "../../signature/index.js";
 import type { Clock } from "../service-context.js";
@@ -100,7 +101,10 @@ export function decide(prepared: Prepared | Verification, deps: VerifyDeps): Ver
   const authorized = addresses.length > 0 && addresses.every((a) => deps.isAuthorizedAddress(jid, a));
   const seen = deps.recordPass(jid, messageId, request.verifierDomain);
   const recipients = deps.recipientDomains(jid, messageId);
-  const replaySuspected = recipients !== undefined && !recipients.includes(request.verifierDomain);
+  // Organizational domains (§5.2's notion), so a gateway's component JID
+  // (xsmtp.other.org, mx.other.org) counts as the recipient domain other.org.
+  const verifierOrg = organizationalDomain(request.verifierDomain);
+  const replaySuspected = recipients !== undefined && !recipients.some((d) => organizationalDomain(d) === verifierOrg);
   return {
     result: "pass",
     ...known,

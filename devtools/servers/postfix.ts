@@ -22,6 +22,12 @@ export interface PostfixOptions {
   domain?: string;
   /** milter_default_action when the milter is unreachable or fails (default "tempfail"). */
   defaultAction?: "accept" | "tempfail" | "reject";
+  /** myhostname (default "mx.example.test"); two instances relaying to each other need different ones, or Postfix sees a loop. */
+  hostname?: string;
+  /** relayhost for mail to other domains, e.g. "[127.0.0.1]:2525" (another private instance). */
+  relayhost?: string;
+  /** More main.cf lines ("name = value"), applied last. */
+  mainCf?: string[];
 }
 
 export interface PrivatePostfix {
@@ -63,7 +69,7 @@ export async function startPostfix(options: PostfixOptions): Promise<PrivatePost
     `maillog_file_prefixes = ${dir}`, // else Postfix refuses a log file outside /var
     "inet_interfaces = 127.0.0.1",
     "inet_protocols = ipv4",
-    "myhostname = mx.example.test",
+    `myhostname = ${options.hostname ?? "mx.example.test"}`,
     `mydestination = ${options.domain ?? "example.net"}`,
     "mynetworks = 127.0.0.0/8",
     "local_recipient_maps =",
@@ -76,6 +82,8 @@ export async function startPostfix(options: PostfixOptions): Promise<PrivatePost
     "non_smtpd_milters =",
     "milter_protocol = 6",
     `milter_default_action = ${options.defaultAction ?? "tempfail"}`,
+    ...(options.relayhost ? [`relayhost = ${options.relayhost}`] : []),
+    ...(options.mainCf ?? []),
   );
   await postconf("-X", "-M", "smtp/inet");
   await postconf("-M", `127.0.0.1:${smtpPort}/inet=127.0.0.1:${smtpPort} inet n - n - - smtpd`);

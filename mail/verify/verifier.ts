@@ -30,6 +30,11 @@ export interface VerifierOptions {
   discoveryTimeout?: number;
   /** Opens the session; tests pass one that talks to an in-process service. */
   connect?: (options: SessionOptions) => Promise<XmppSession>;
+  /**
+   * Services known without discovery (a gateway's own service for its own
+   * user domains): the domain's service JID, or undefined to discover it.
+   */
+  knownService?: (domain: string) => string | undefined;
   /** The clock of the service cache (tests). */
   now?: () => number;
   /** Where warnings go (publishing failures, connection problems, bad answers); never secrets. */
@@ -98,6 +103,8 @@ export class Verifier {
     // A usable s= costs nothing to check and is the message's own: not cached.
     const fromTag = ask.header.service === undefined ? null : serviceAllowed(domain, ask.header.service);
     if (fromTag) return fromTag;
+    const known = this.options.knownService?.(domain);
+    if (known) return known;
     const cached = this.#services.get(domain);
     if (cached !== undefined) return cached;
     const service = await findService(session, ask.jid, undefined, { deadlineMs: this.options.discoveryTimeout });

@@ -1,0 +1,100 @@
+/**
+ * Starts the mail gateway inside `xsmtp run` when XSMTP_MILTER is set: one
+ * daemon, one configuration. The gateway's policy (mail/gateway/) declares
+ * what it needs from the service; this file adapts the running service's
+ * features to it (component/ never imports mail/):
+ * identities and the `gateway` key from the keys feature, in-process IQs
+ * through the service's own router, progress through the progress core as
+ * the service itself, and remote IQs on the component's own stream.
+ *
+ * References: mail/gateway/README.md; PROTOCOL.md §5, §6; XEP-0114.
+ */
+import { hostname } from "node:os";
+import { xml } from "@xmpp/client";
+import type XmlElement from "@xmpp/xml";
+import { ConfigError, type Config } from "../component/config/config.js";
+import { identitiesForAddress } from "../component/keys/key-store.js";
+import type { Logger } from "../component/log/logger.js";
+import { nodeName, parseNodeName } from "../component/progress/node-name.js";
+import type { RunningService } from "../component/service.js";
+import { KeyLookup } from "../component/verification/key-lookup.js";
+import { decodeSecret } from "../signature/index.js";
+import { GatewayPolicy, IQ_TIMEOUT_MS, VERIFY_DEADLINE_MS, type GatewayKey, type GatewayService, type OwnProgress } from "../mail/gateway/index.js";
+import { parseMilterAddress, startMilterServer, type MilterServer } from "../mail/milter/index.js";
+
+export const GATEWAY_KEY_LABEL = "gateway";
+
+export async function startGateway(running: RunningService, config: Config, log: Logger): Promise<MilterServer> {
+  const address = parseMilterAddress(config.milter!);
+  if ("error" in address) throw new ConfigError(`XSMTP_MILTER is invalid: ${address.error}`);
+  const policy = new GatewayPolicy({
+    service: gatewayService(running),
+    settings: {
+      internalHosts: config.milterInternalHosts,
+      authservId: config.milterAuthservId ?? hostname(),
+      onFail: config.milterOnFail,
+      onTemperror: config.milterOnTemperror,
+      verifyDeadlineMs: VERIFY_DEADLINE_MS,
+    },
+    log: { info: (fields, message) => log.info(fields, message), warn: (fields, message) => log.warn(fields, message) },
+  });
+  const server = await startMilterServer({
+    address,
+    policy,
+    // A failure of ours must not stop mail: the same choice as for a service that cannot answer.
+    onPolicyError: config.milterOnTemperror === "tempfail" ? { verdict: { type: "tempfail" } } : { verdict: { type: "continue" } },
+    onEvent: (event) => {
+      if (event.type === "protocolError") log.warn({ connection: event.id, reason: event.error }, "milter protocol error");
+      if (event.type === "policyError") log.error({ connection: event.id, err: event.error }, "gateway policy failed");
+    },
+  });
+  log.info({ milter: config.milter }, "mail gateway listening");
+  return server;
+}
+
+export function gatewayService(running: RunningService): GatewayService {
+  const { context, features, connection } = running;
+  const { db, config, clock } = context;
+  const core = features.identities.core;
+  const keys = new KeyLookup(db, features.identities.masterKey);
+  context.onStop(() => keys.clear());
+  return {
+    jid: config.domain,
+    userDomains: config.userDomains,
+    identityFor(address) {
+      const jids = identitiesForAddress(db, address.toLowerCase());
+      // Two identities allowed the same address: only the one whose JID it is may claim it.
+      return jids.length === 1 ? jids[0] : jids.find((j) => j === address.toLowerCase());
+    },
+    gatewayKey(jid): GatewayKey | "revoked" {
+      const info = core.info(jid);
+      const mine = info.ok ? info.value.keys.filter((k) => k.label === GATEWAY_KEY_LABEL) : [];
+      const active = mine.find((k) => k.state === "active");
+      if (active) {
+        const found = keys.find(jid, active.keyId);
+        if (typeof found !== "string") return { keyId: active.keyId, secret: found.secret };
+      }
+      if (mine.length > 0) return "revoked";
+      const issued = core.addKey(jid, GATEWAY_KEY_LABEL);
+      if (!issued.ok) throw new Error(`cannot create a gateway key for ${jid}: ${issued.error}`);
+      return { keyId: issued.value.keyId, secret: decodeSecret(issued.value.secret)! };
+    },
+    async ask(type, payload) {
+      const reply = await context.router.dispatch({ from: config.domain, to: config.domain, type, id: "gateway", payload });
+      if (reply !== true && reply?.name === "error") throw { condition: reply.getChildElements()[0]?.name ?? "undefined-condition" };
+      if (reply === undefined) throw { condition: "service-unavailable" };
+      return xml("iq", { type: "result", from: config.domain, to: config.domain }, ...(reply === true ? [] : [reply]));
+    },
+    publish(owner, messageId, event: OwnProgress) {
+      const key = { owner, messageId };
+      if (!parseNodeName(nodeName(key))) throw new Error(`no progress node can be named for ${owner} and this Message-ID`);
+      const at = clock.now();
+      const recipients = event.recipients === undefined ? {} : { recipients: event.recipients };
+      features.progress.core.append(key, config.domain, { stage: event.stage, at, by: config.domain, ...recipients, recipientDomains: event.recipientDomains ?? [] }, !features.progress.core.node(key));
+    },
+    remote: {
+      request: (type, to, payload: XmlElement.Element) =>
+        connection.xmpp.iqCaller.request(xml("iq", { type, to, from: config.domain }, payload), IQ_TIMEOUT_MS),
+    },
+  };
+}

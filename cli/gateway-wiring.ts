@@ -15,7 +15,7 @@ import type XmlElement from "@xmpp/xml";
 import { ConfigError, type Config } from "../component/config/config.js";
 import { identitiesForAddress } from "../component/keys/key-store.js";
 import type { Logger } from "../component/log/logger.js";
-import { nodeName, parseNodeName } from "../component/progress/node-name.js";
+import { nodeName, parseNodeName } from "../protocol/progress-node.js";
 import type { RunningService } from "../component/service.js";
 import { KeyLookup } from "../component/verification/key-lookup.js";
 import { decodeSecret } from "../signature/index.js";

@@ -7,7 +7,8 @@
  */
 import { xml } from "@xmpp/client";
 import { openSession } from "../../mail/xmpp/xmpp-session.js";
-import { NS_PROGRESS, progressNode } from "../../mail/xmpp/publish-progress.js";
+import { NS_PROGRESS } from "../../protocol/namespaces.js";
+import { progressNode } from "../../protocol/progress-node.js";
 
 export interface SeenStage {
   stage: string;

@@ -37,6 +37,8 @@ export interface ServiceAnswer {
   /** pass only: the answer's `<from authorized>`. */
   fromAuthorized?: boolean;
   replaySuspected?: boolean;
+  /** pass only: the answer's `<seen>` counts, shown by the Thunderbird add-on's popup. */
+  seen?: { verifications: number; domains: number };
 }
 
 /** A bad answer carries a description in our own words, for the log: never the service's text. */
@@ -76,6 +78,7 @@ export function readVerification(reply: XmlElement.Element, expected: { jid: str
     return bad("a pass without a well-formed <seen verifications domains>");
   }
   answer.fromAuthorized = authorized === "true";
+  answer.seen = { verifications: Number(verifications), domains: Number(domains) };
   return { ok: true, answer };
 }
 

@@ -1,13 +1,13 @@
-// node:url's domainToASCII for the add-on bundle: an ASCII name is lower-cased
-// (what UTS #46 does to it), a Unicode one goes through the WHATWG URL host
-// parser, which applies UTS #46 / IDNA as Node does. Anything that is not a
-// bare host name gives "", Node's answer for an invalid domain.
+// node:url's domainToASCII for the add-on bundle: the WHATWG URL host parser,
+// which Node's domainToASCII also is (UTS #46 mapping, punycode, IPv4
+// numbers), run on a URL made of the name alone. Characters that would end
+// the host or make it userinfo give "" first (Node gives "a" for "a/b": the
+// shim is stricter there, never looser).
 // References: RFC 5890 §2.3.2.1 (A-label), UTS #46 §4.
 const NOT_A_HOST = /[\s/?#@:\\%\[\]<>^|]/;
 
 export function domainToASCII(domain) {
   if (domain === "" || NOT_A_HOST.test(domain)) return "";
-  if (/^[\x00-\x7f]*$/.test(domain)) return domain.toLowerCase();
   try {
     return new URL(`http://${domain}/`).hostname;
   } catch {

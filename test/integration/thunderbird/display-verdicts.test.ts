@@ -53,7 +53,7 @@ describe("the XSMTP add-on in a headless Thunderbird", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("shows pass, FAIL and not signed, and replies over xmpp:", async () => {
+  it("shows pass, FAIL and not signed, tags them, and replies over xmpp:", async () => {
     const issued = svc.service.features.identities.core.enroll("alice@example.org", "laptop");
     assert.ok(issued.ok);
     const signer = { XSMTP_SIGNING_JID: "alice@example.org", XSMTP_SIGNING_KEY_ID: issued.value.keyId, XSMTP_SIGNING_SECRET: issued.value.secret };
@@ -81,7 +81,7 @@ describe("the XSMTP add-on in a headless Thunderbird", () => {
     const error = run.events.find((e) => e.error);
     assert.equal(error, undefined, `driver error: ${JSON.stringify(error)}\n${run.output.slice(-3000)}`);
     const bySubject = new Map(run.events.filter((e) => e.subject).map((e) => [e.subject, e]));
-    const shown = (subject: string) => bySubject.get(subject) as { title: string; badge: string; label: string };
+    const shown = (subject: string) => bySubject.get(subject) as { title: string; badge: string; label: string; tags: string[] };
 
     assert.equal(shown("good lunch").badge, "pass");
     assert.match(shown("good lunch").title, /^XSMTP pass: signed by alice@example\.org \(key /);
@@ -89,6 +89,7 @@ describe("the XSMTP add-on in a headless Thunderbird", () => {
     assert.match(shown("tampered dinner").title, /^XSMTP FAIL \(fail: signature-mismatch\): claims alice@example\.org/);
     assert.equal(shown("unsigned lunch").badge, "none");
     assert.match(shown("unsigned lunch").title, /not signed/);
+    assert.deepEqual(["good lunch", "tampered dinner", "unsigned lunch"].map((s) => shown(s).tags), [["xsmtp_pass"], ["xsmtp_fail"], ["xsmtp_not_signed"]]);
 
     assert.ok(run.events.some((e) => e.replied === "xmpp:alice@example.org?message"), JSON.stringify(run.events));
     // The desktop handler is started asynchronously by Thunderbird.

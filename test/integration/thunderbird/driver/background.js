@@ -41,7 +41,8 @@ async function main() {
       const state = await messenger.runtime.sendMessage(CONFIG.xsmtpId, { kind: "test-display-state", tabId: tab.id });
       return state && state.title !== "XSMTP" && !state.title.includes("checking") ? state : null;
     });
-    log({ subject: message.subject, ...shown });
+    const { tags } = await messenger.messages.get(message.id);
+    log({ subject: message.subject, ...shown, tags });
     if (message.subject === CONFIG.replySubject) {
       const uri = await messenger.runtime.sendMessage(CONFIG.xsmtpId, { kind: "test-reply", tabId: tab.id });
       log({ replied: uri });

@@ -110,4 +110,14 @@ describe("Thunderbird add-on background", () => {
     assert.deepEqual(api.headers.get(2)!.tags, [], "tagMessages managed off");
     assert.deepEqual(asked, []);
   });
+
+  it("checkNewMail verifies and tags arriving mail only when switched on", async () => {
+    const off = await controllerWith(new Map([[1, signed()]]), ACCOUNT);
+    await off.controller.onNewMail({ messages: [{ id: 1 }] });
+    assert.deepEqual(off.asked, []);
+    const on = await controllerWith(new Map([[1, signed()], [2, Buffer.from(MESSAGE)]]), { ...ACCOUNT, checkNewMail: true });
+    await on.controller.onNewMail({ messages: [{ id: 1 }, { id: 2 }] });
+    assert.deepEqual([on.api.headers.get(1)!.tags, on.api.headers.get(2)!.tags], [["xsmtp_pass"], ["xsmtp_not_signed"]]);
+    assert.equal(on.api.shown.size, 0, "nothing is displayed, so no button changes");
+  });
 });

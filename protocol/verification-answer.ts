@@ -40,6 +40,8 @@ export interface ServiceAnswer {
   /** pass only: the answer's `<from authorized>`. */
   fromAuthorized?: boolean;
   replaySuspected?: boolean;
+  /** pass only: the answer's `<seen>` counts (the Thunderbird add-on's popup shows them). */
+  seen?: { verifications: number; domains: number };
 }
 
 /** A bad answer carries a description in our own words, for the log: never the service's text. */
@@ -79,6 +81,7 @@ export function readVerification(reply: xml.Element, expected: { jid: string; ke
     return bad("a pass without a well-formed <seen verifications domains>");
   }
   answer.fromAuthorized = authorized === "true";
+  answer.seen = { verifications: Number(verifications), domains: Number(domains) };
   return { ok: true, answer };
 }
 

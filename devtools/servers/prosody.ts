@@ -27,6 +27,8 @@ export interface ProsodyOptions {
   extraComponents?: string[];
   /** Federate with other servers (s2s with dialback, no TLS) instead of keeping s2s off. */
   s2s?: S2sOptions;
+  /** Serve XMPP over WebSocket (RFC 7395) on a free loopback HTTP port, at /xmpp-websocket (the Thunderbird add-on's tests). */
+  websocket?: boolean;
 }
 
 export interface S2sOptions {
@@ -48,6 +50,8 @@ export const S2S_PORT = 5269;
 export interface PrivateServer {
   c2sPort: number;
   componentPort: number;
+  /** Only with ProsodyOptions.websocket: XMPP over WebSocket at ws://127.0.0.1:<httpPort>/xmpp-websocket. */
+  httpPort?: number;
   dir: string;
   register(user: string, host: string, password: string): Promise<void>;
   /** SIGTERM, wait for exit, remove the temp dir. */
@@ -70,6 +74,7 @@ const stopTimeoutMs = 5_000;
 interface Ports {
   c2s: number;
   component: number;
+  http?: number;
 }
 
 function renderConfig(example: string, dir: string, ports: Ports, options: ProsodyOptions): string {
@@ -96,6 +101,7 @@ function renderConfig(example: string, dir: string, ports: Ports, options: Proso
     `component_secret = ${luaString(options.componentSecret)}`,
   );
   if (options.s2s) text = enableS2s(text, dir, options.s2s);
+  if (ports.http) text = enableWebSocket(text, ports.http);
   // Appended after the Component section: a VirtualHost line starts a new section.
   const components = (options.extraComponents ?? []).map(
     (name) => `\nComponent ${luaString(name)}\n\tcomponent_secret = ${luaString(options.componentSecret)}\n`,
@@ -121,6 +127,16 @@ function enableS2s(example: string, dir: string, s2s: S2sOptions): string {
       "s2s_secure_auth = false",
       `unbound = { ${unbound} }`,
     ].join("\n"),
+  );
+}
+
+// Loopback only, and the origin check off: the add-on connects from moz-extension://.
+function enableWebSocket(example: string, httpPort: number): string {
+  const text = replaceOnce(example, "modules_enabled = {", `modules_enabled = {\n\t"websocket";`);
+  return replaceOnce(
+    text,
+    "http_ports = { }",
+    [`http_ports = { ${httpPort} }`, `http_interfaces = { "127.0.0.1" }`, "cross_domain_websocket = true", "consider_websocket_secure = true"].join("\n"),
   );
 }
 
@@ -187,7 +203,7 @@ export async function startProsody(options: ProsodyOptions): Promise<ProsodyInst
         const fresh = readLog().slice(logOffset);
         if (fresh.includes("Failed to open server port")) outcome = "port-taken";
         else if (proc.exitCode !== null || proc.signalCode !== null) outcome = "exited";
-        else if (activated("c2s", ports.c2s) && activated("component", ports.component) && s2sUp()) {
+        else if (activated("c2s", ports.c2s) && activated("component", ports.component) && s2sUp() && (!ports.http || activated("http", ports.http))) {
           if ((await portAccepts(ports.c2s)) && (await portAccepts(ports.component))) outcome = "up";
         }
         return outcome !== undefined;
@@ -230,19 +246,21 @@ export async function startProsody(options: ProsodyOptions): Promise<ProsodyInst
 
   let ports: Ports | undefined;
   for (let attempt = 1; !ports; attempt++) {
-    const candidate = { c2s: await freePort(), component: await freePort() };
-    if (candidate.c2s === candidate.component) continue;
+    const candidate: Ports = { c2s: await freePort(), component: await freePort() };
+    if (options.websocket) candidate.http = await freePort();
+    if (new Set(Object.values(candidate)).size !== Object.keys(candidate).length) continue;
     await writeFile(configPath, renderConfig(example, dir, candidate, options));
     if (owner) await chownTree(dir, owner);
     const result = await launch(candidate);
     if (result === "up") ports = candidate;
     else if (attempt >= 3) throw new Error(`Prosody could not bind free ports three times:\n${log()}`);
   }
-  const { c2s, component } = ports;
+  const { c2s, component, http } = ports;
 
   return {
     c2sPort: c2s,
     componentPort: component,
+    httpPort: http,
     dir,
     async register(user, host, password) {
       const [command, args] = asProsody("prosodyctl", ["--config", configPath, "register", user, host, password]);
@@ -255,7 +273,7 @@ export async function startProsody(options: ProsodyOptions): Promise<ProsodyInst
     async restart() {
       await terminate();
       // The ports were ours a moment ago; give the kernel a beat if rebinding races.
-      for (let attempt = 1; (await launch({ c2s, component })) === "port-taken"; attempt++) {
+      for (let attempt = 1; (await launch({ c2s, component, http })) === "port-taken"; attempt++) {
         if (attempt >= 3) throw new Error(`Prosody could not rebind its ports on restart:\n${log()}`);
         await sleep(200);
       }

@@ -22,6 +22,8 @@ export interface VerifyReport {
   /** Whether From's and j's domains share an organizational domain (§5.2; computed by the verifier). */
   fromAligned?: boolean;
   replaySuspected?: boolean;
+  /** pass only: how often, from how many domains, the service saw this message verified (§5 `<seen>`); never printed in a header. */
+  seen?: { verifications: number; domains: number };
   /** The message's own Message-ID, without angle brackets. */
   messageId?: string;
   service?: string;

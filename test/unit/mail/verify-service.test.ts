@@ -58,7 +58,7 @@ describe("the verifier with the service (PROTOCOL.md §4, §5)", () => {
     const report = await check(signed);
     assert.deepEqual(
       { ...report },
-      { result: "pass", jid: "alice@example.org", keyId: "laptop", from: "alice@example.org", fromAuthorized: true, fromAligned: true, messageId: "long.folded@example.org", service: "xsmtp.example.org" },
+      { result: "pass", jid: "alice@example.org", keyId: "laptop", from: "alice@example.org", fromAuthorized: true, fromAligned: true, messageId: "long.folded@example.org", service: "xsmtp.example.org", seen: { verifications: 1, domains: 1 } },
     );
     assert.deepEqual(asked, ["example.org", "rooms.example.org", "xsmtp.example.org", "xsmtp.example.org"]);
   });

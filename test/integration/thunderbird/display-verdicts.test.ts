@@ -1,0 +1,100 @@
+/**
+ * The add-on in a real headless Thunderbird: the built test .xpi (product
+ * code plus the test hook) and a driver add-on are sideloaded into a fresh
+ * profile whose Local Folders Inbox holds three messages, signed by
+ * `xsmtp sign` (good; signed then its Subject changed; unsigned). The add-on
+ * logs in as bob@other.org over WebSocket to a private Prosody with the
+ * XSMTP component, and the display action of each message must say pass,
+ * FAIL and not signed. "Reply over XMPP" must hand xmpp:alice@example.org?message
+ * to the desktop's (stand-in) handler.
+ *
+ * References: PROTOCOL.md §4, §5, §5.2; RFC 7395; RFC 5122; THUNDERBIRD.md.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startProsody, type ProsodyInstance } from "../../../devtools/servers/prosody.js";
+import { runCli } from "../../support/mail-cli.js";
+import { startTestService, type TestService } from "../../support/in-process-service.js";
+import { DRIVER_ID, driverXpi } from "./driver-addon.js";
+import { writeProfile } from "./thunderbird-profile.js";
+import { requireThunderbird, runThunderbird } from "./thunderbird-process.js";
+
+const COMPONENT_SECRET = "component-secret-for-thunderbird";
+const XSMTP_ID = "xsmtp@xsmtp.invalid";
+const BUILD = fileURLToPath(new URL("../../../../thunderbird/build/build-xpi.mjs", import.meta.url));
+
+function message(subject: string, id: string): Buffer {
+  return Buffer.from(
+    `From: Alice Example <alice@example.org>\nTo: bob@other.org\nSubject: ${subject}\nDate: Sat, 28 Nov 2026 10:00:00 +0000\nMessage-ID: <${id}@example.org>\n\nHello Bob,\nlunch at noon?\n`,
+  );
+}
+
+describe("the XSMTP add-on in a headless Thunderbird", () => {
+  let prosody: ProsodyInstance;
+  let svc: TestService;
+  let dir: string;
+
+  before(async () => {
+    requireThunderbird();
+    prosody = await startProsody({ componentSecret: COMPONENT_SECRET, websocket: true });
+    await prosody.register("bob", "other.org", "bobpass");
+    svc = await startTestService(prosody.componentPort, COMPONENT_SECRET);
+    dir = mkdtempSync(join(tmpdir(), "xsmtp-thunderbird-"));
+  });
+  after(async () => {
+    await svc?.stop();
+    await prosody?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("shows pass, FAIL and not signed, tags them, and replies over xmpp:", async () => {
+    const issued = svc.service.features.identities.core.enroll("alice@example.org", "laptop");
+    assert.ok(issued.ok);
+    const signer = { XSMTP_SIGNING_JID: "alice@example.org", XSMTP_SIGNING_KEY_ID: issued.value.keyId, XSMTP_SIGNING_SECRET: issued.value.secret };
+    const sign = async (m: Buffer) => {
+      const r = await runCli(["sign"], signer, m);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout;
+    };
+    const good = await sign(message("good lunch", "good"));
+    const tampered = Buffer.from((await sign(message("tampered lunch", "tampered"))).toString().replace("Subject: tampered lunch", "Subject: tampered dinner"));
+    const unsigned = message("unsigned lunch", "unsigned");
+
+    const xpi = join(dir, "xsmtp-test.xpi");
+    execFileSync(process.execPath, [BUILD, "--variant", "test", "--out", xpi]);
+    const config = {
+      xsmtpId: XSMTP_ID,
+      expected: 3,
+      replySubject: "good lunch",
+      settings: { jid: "bob@other.org", password: "bobpass", websocketUrl: `ws://127.0.0.1:${prosody.httpPort}/xmpp-websocket` },
+    };
+    const layout = writeProfile(dir, { [XSMTP_ID]: readFileSync(xpi), [DRIVER_ID]: driverXpi(config) }, [good, tampered, unsigned]);
+
+    const started = Date.now();
+    const run = await runThunderbird(layout.profile, layout.env, 45_000);
+    const error = run.events.find((e) => e.error);
+    assert.equal(error, undefined, `driver error: ${JSON.stringify(error)}\n${run.output.slice(-3000)}`);
+    const bySubject = new Map(run.events.filter((e) => e.subject).map((e) => [e.subject, e]));
+    const shown = (subject: string) => bySubject.get(subject) as { title: string; badge: string; label: string; tags: string[] };
+
+    assert.equal(shown("good lunch").badge, "pass");
+    assert.match(shown("good lunch").title, /^XSMTP pass: signed by alice@example\.org \(key /);
+    assert.equal(shown("tampered dinner").badge, "FAIL");
+    assert.match(shown("tampered dinner").title, /^XSMTP FAIL \(fail: signature-mismatch\): claims alice@example\.org/);
+    assert.equal(shown("unsigned lunch").badge, "none");
+    assert.match(shown("unsigned lunch").title, /not signed/);
+    assert.deepEqual(["good lunch", "tampered dinner", "unsigned lunch"].map((s) => shown(s).tags), [["xsmtp_pass"], ["xsmtp_fail"], ["xsmtp_not_signed"]]);
+
+    assert.ok(run.events.some((e) => e.replied === "xmpp:alice@example.org?message"), JSON.stringify(run.events));
+    // The desktop handler is started asynchronously by Thunderbird.
+    for (let i = 0; i < 20 && !existsSync(layout.handledUris); i++) await sleep(100);
+    assert.equal(readFileSync(layout.handledUris, "utf8"), "xmpp:alice@example.org?message\n");
+    console.log(`# Thunderbird run: ${Date.now() - started} ms`);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * Only in the test build (XSMTP_TEST_HOOK): lets the end-to-end test's
+ * driver add-on configure the account, read back what the display action
+ * shows for a tab, and press "Reply over XMPP", since a headless
+ * Thunderbird has no one to click. The product .xpi has none of this.
+ *
+ * References: test/integration/thunderbird/; THUNDERBIRD.md.
+ */
+import type { BackgroundController } from "./background-controller.js";
+import { messagesOf } from "./messenger-types.js";
+import { replyOverXmpp } from "./xmpp-reply.js";
+
+type HookRequest =
+  | { kind: "test-configure"; settings: Record<string, unknown> }
+  | { kind: "test-display-state"; tabId: number }
+  | { kind: "test-reply"; tabId: number };
+
+export function installTestHook(controller: BackgroundController): void {
+  const { api } = controller;
+  api.runtime.onMessageExternal?.addListener(async (message) => {
+    const request = message as HookRequest;
+    if (request.kind === "test-configure") {
+      await api.storage.local.set!(request.settings);
+      await controller.reload();
+      return { managed: controller.settings.managed };
+    }
+    if (request.kind === "test-display-state") {
+      const action = api.messageDisplayAction;
+      const [title, badge, label] = await Promise.all([
+        action.getTitle({ tabId: request.tabId }),
+        action.getBadgeText({ tabId: request.tabId }),
+        action.getLabel?.({ tabId: request.tabId }),
+      ]);
+      return { title, badge, label };
+    }
+    if (request.kind === "test-reply") {
+      const shown = messagesOf(await api.messageDisplay.getDisplayedMessages(request.tabId));
+      const verdict = await controller.verdictFor(shown[0]!.id);
+      return replyOverXmpp(api.tabs, verdict.report.jid!);
+    }
+    return undefined;
+  });
+}

@@ -38,3 +38,6 @@ export const NS_VERSION = "jabber:iq:version";
 
 // References: RFC 6120 §8.3 (stanza error conditions).
 export const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+
+// References: XEP-0156 §3 (the link relation naming an XMPP-over-WebSocket endpoint in host-meta).
+export const REL_XMPP_WEBSOCKET = "urn:xmpp:alt-connections:websocket";

@@ -8,10 +8,8 @@
  */
 import { xml } from "@xmpp/client";
 import type { XmppSession } from "../../mail/xmpp/xmpp-session.js";
+import { NS_DATA, NS_DISCO_INFO as NS_INFO, NS_XSMTP_IDENTITY_FORM as FORM_TYPE } from "../../protocol/namespaces.js";
 
-const NS_INFO = "http://jabber.org/protocol/disco#info";
-const NS_DATA = "jabber:x:data";
-const FORM_TYPE = "urn:xmpp:xsmtp:0#identity";
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** The XEP-0082 timestamp, or undefined when the service does not say (or says something else). */

@@ -7,8 +7,9 @@
  *
  * References: XEP-0156 §3 (HTTP lookup), RFC 6415 (host-meta), RFC 7395 §4.
  */
+import { REL_XMPP_WEBSOCKET } from "../../protocol/namespaces.js";
 
-export const WEBSOCKET_REL = "urn:xmpp:alt-connections:websocket";
+export const WEBSOCKET_REL = REL_XMPP_WEBSOCKET;
 
 type Fetch = (url: string) => Promise<{ ok: boolean; text(): Promise<string> }>;
 

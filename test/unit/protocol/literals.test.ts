@@ -16,7 +16,7 @@ import { describe, it } from "node:test";
 import ts from "typescript";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
-const ROOMS = ["signature", "protocol", "component", "mail", "cli", "devtools", "bench"];
+const ROOMS = ["signature", "protocol", "component", "mail", "cli", "devtools", "bench", "thunderbird"];
 
 /** A namespace, or `progress/` at the start of a name (not in a path such as ../progress/x.js). */
 const FORBIDDEN = [/urn:xmpp:/, /http:\/\/jabber\.org\/protocol\//, /jabber:/, /(?<![\w./-])progress\//];

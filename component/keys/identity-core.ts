@@ -162,6 +162,11 @@ export class IdentityCore {
     });
   }
 
+  /** Whether the bare JID is enrolled here (progress: only an enrolled owner creates nodes). */
+  isEnrolled(jid: string): boolean {
+    return findUser(this.deps.db, jid) !== undefined;
+  }
+
   /** Users in JID order after `after`, `limit` at a time, for paging. */
   listUsers(after = "", limit = 50): string[] {
     return usersAfter(this.deps.db, after, limit);

@@ -5,7 +5,7 @@
  */
 import { keyStatements } from "../../component/keys/key-store.js";
 import type { NodeKey } from "../../component/progress/node-name.js";
-import { ProgressCore, type Actor } from "../../component/progress/progress-core.js";
+import { ProgressCore, type ProgressRequester as Actor } from "../../component/progress/progress-core.js";
 import type { ProgressItem, PublishDraft } from "../../component/progress/progress-event.js";
 import { sqliteProgressStorage } from "../../component/progress/progress-store.js";
 import { VerificationEvents } from "../../component/progress/verification-events.js";

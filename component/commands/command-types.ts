@@ -10,7 +10,7 @@ import type { DataForm, FormValues } from "../forms/data-form.js";
 import type { Clock } from "../service-context.js";
 
 /** Who runs a command, decided from the bare JID alone (PROTOCOL.md §10). */
-export interface Actor {
+export interface CommandInvoker {
   /** Bare JID, lower case. */
   jid: string;
   admin: boolean;
@@ -54,8 +54,8 @@ export interface CommandDef<S = unknown> {
   title: string;
   /** Whether a user of a user domain may run it for itself when self-service is on. */
   selfService: boolean;
-  start(actor: Actor): Step<S>;
-  advance(actor: Actor, state: S, action: StageAction, form: FormValues | null): Step<S>;
+  start(actor: CommandInvoker): Step<S>;
+  advance(actor: CommandInvoker, state: S, action: StageAction, form: FormValues | null): Step<S>;
 }
 
 /** The session core's domain errors; the adapter maps each to a wire error in one table. */

@@ -10,11 +10,11 @@ import { xep82DateTime } from "../basics/time.js";
 import type { FormField } from "../forms/data-form.js";
 import type { IdentityCore, KeyInfo } from "../keys/identity-core.js";
 import { identityErrorText } from "../keys/identity-errors.js";
-import type { Actor, Completed } from "./command-types.js";
+import type { CommandInvoker, Completed } from "./command-types.js";
 import type { Invalid, WizardContext, WizardStage } from "./wizard.js";
 
 /** A non-admin's `jid` is fixed to itself: PROTOCOL.md §8, "for itself only". */
-export function jidField(actor: Actor): FormField {
+export function jidField(actor: CommandInvoker): FormField {
   if (!actor.admin) return { var: "jid", type: "fixed", label: "JID", values: [actor.jid] };
   return { var: "jid", type: "jid-single", label: "JID", desc: "The user's bare JID, e.g. alice@example.org", required: true };
 }

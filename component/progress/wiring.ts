@@ -14,7 +14,7 @@ import { ProgressCore } from "./progress-core.js";
 import { progressItems, progressNodeInfo, PUBSUB_FEATURES } from "./progress-disco.js";
 import { nodeName } from "./node-name.js";
 import { notification, NS_PUBSUB, NS_PUBSUB_OWNER } from "./progress-payload.js";
-import { sqliteProgressStorage } from "./progress-store.js";
+import { sqliteProgressStorage } from "./sqlite-progress-storage.js";
 import { VerificationEvents } from "./verification-events.js";
 
 export interface Progress {

@@ -7,7 +7,7 @@
  * References: XEP-0050 §3.4 (status, actions), §4.3 (notes), §4.6 (errors).
  */
 import type { DataForm, FormValues } from "../forms/data-form.js";
-import type { Clock } from "../service-context.js";
+import type { Clock } from "../clock.js";
 
 /** Who runs a command, decided from the bare JID alone (PROTOCOL.md §10). */
 export interface CommandInvoker {

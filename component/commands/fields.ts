@@ -33,7 +33,7 @@ export const one = (ctx: WizardContext, name: string): string => ctx.values[name
 export function serviceable(core: IdentityCore) {
   return (ctx: WizardContext): Invalid | undefined => {
     const checked = core.checkJid(jidOf(ctx));
-    return checked.ok ? undefined : { field: "jid", problem: `${jidOf(ctx)} ${identityErrorText[checked.error]}` };
+    return typeof checked !== "string" ? undefined : { field: "jid", problem: `${jidOf(ctx)} ${identityErrorText[checked]}` };
   };
 }
 
@@ -41,7 +41,7 @@ export function serviceable(core: IdentityCore) {
 export function enrolled(core: IdentityCore) {
   return (ctx: WizardContext): Invalid | undefined => {
     const info = core.info(jidOf(ctx));
-    return info.ok ? undefined : { field: "jid", problem: `${jidOf(ctx)} ${identityErrorText[info.error]}` };
+    return typeof info !== "string" ? undefined : { field: "jid", problem: `${jidOf(ctx)} ${identityErrorText[info]}` };
   };
 }
 
@@ -63,7 +63,7 @@ export function keyChoice(
   opts: { usable: (k: KeyInfo) => boolean; all?: boolean; none: string },
 ): FormField | Completed {
   const info = core.info(jidOf(ctx));
-  const keys = info.ok ? info.value.keys.filter(opts.usable) : [];
+  const keys = typeof info !== "string" ? info.keys.filter(opts.usable) : [];
   if (keys.length === 0) return { status: "completed", note: { type: "error", text: `${jidOf(ctx)} ${opts.none}` } };
   const options = keys.map((k) => ({ label: keyLine(k), value: k.keyId }));
   if (opts.all) options.push({ label: "all keys", value: "all" });

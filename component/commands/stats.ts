@@ -8,7 +8,7 @@
  */
 import type { DataForm } from "../forms/data-form.js";
 import type { IdentityCore } from "../keys/identity-core.js";
-import type { Clock } from "../service-context.js";
+import type { Clock } from "../clock.js";
 import type { CommandDef } from "./command-types.js";
 import { nodeOf } from "./command-types.js";
 

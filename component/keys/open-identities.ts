@@ -3,14 +3,15 @@
  * master key file, shared by `xsmtp run` and `xsmtp user`.
  */
 import type { Config } from "../config/config.js";
-import type { Clock } from "../service-context.js";
+import type { Clock } from "../clock.js";
 import type { Db } from "../store/database.js";
 import { IdentityCore } from "./identity-core.js";
+import { sqliteIdentityStorage } from "./key-store.js";
 import { loadOrCreateMasterKey } from "./master-key.js";
 
 export function openIdentities(config: Config, db: Db, clock: Clock, masterKey?: Buffer): IdentityCore {
   return new IdentityCore({
-    db,
+    storage: sqliteIdentityStorage(db),
     clock,
     masterKey: masterKey ?? loadOrCreateMasterKey(config.keyFile),
     userDomains: config.userDomains,

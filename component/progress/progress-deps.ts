@@ -4,7 +4,7 @@
  * passes verification's and the keys' answers in, so the core imports
  * neither feature).
  */
-import type { Clock } from "../service-context.js";
+import type { Clock } from "../clock.js";
 import type { NodeKey } from "./node-name.js";
 import type { ProgressItem } from "./progress-event.js";
 import type { ProgressStorage } from "./progress-storage.js";

@@ -86,7 +86,7 @@ function withCore(opts: Common, action: (core: IdentityCore) => void): void {
   const config = loadConfig({ file: opts.config, require: "store" });
   const db = openDatabase(config.database);
   try {
-    action(openIdentities(config, db, systemClock));
+    action(openIdentities(config, db, systemClock).core);
   } finally {
     db.close();
   }

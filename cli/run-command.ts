@@ -7,6 +7,7 @@ import { loadConfig } from "../component/config/config.js";
 import { createLogger } from "../component/log/logger.js";
 import { startService } from "../component/service.js";
 import { settingsHelp } from "./config-help.js";
+import { say } from "./errors.js";
 
 export function addRunCommand(program: Command): void {
   program
@@ -29,7 +30,7 @@ export function addRunCommand(program: Command): void {
       process.once("SIGINT", () => void shutdown("SIGINT"));
 
       const err = await service.fatal;
-      process.stderr.write(`xsmtp: ${err.message}\n`);
+      say("xsmtp", err.message);
       await service.stop();
       process.exit(1);
     });

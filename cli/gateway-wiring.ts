@@ -54,7 +54,7 @@ export async function startGateway(running: RunningService, config: Config, log:
 
 export function gatewayService(running: RunningService): GatewayService {
   const { context, features, connection } = running;
-  const { db, config, clock } = context;
+  const { db, config } = context;
   const core = features.identities.core;
   const keys = new KeyLookup(db, features.identities.masterKey);
   context.onStop(() => keys.clear());
@@ -68,7 +68,7 @@ export function gatewayService(running: RunningService): GatewayService {
     },
     gatewayKey(jid): GatewayKey | "revoked" {
       const info = core.info(jid);
-      const mine = info.ok ? info.value.keys.filter((k) => k.label === GATEWAY_KEY_LABEL) : [];
+      const mine = typeof info === "string" ? [] : info.keys.filter((k) => k.label === GATEWAY_KEY_LABEL);
       const active = mine.find((k) => k.state === "active");
       if (active) {
         const found = keys.find(jid, active.keyId);
@@ -76,8 +76,8 @@ export function gatewayService(running: RunningService): GatewayService {
       }
       if (mine.length > 0) return "revoked";
       const issued = core.addKey(jid, GATEWAY_KEY_LABEL);
-      if (!issued.ok) throw new Error(`cannot create a gateway key for ${jid}: ${issued.error}`);
-      return { keyId: issued.value.keyId, secret: decodeSecret(issued.value.secret)! };
+      if (typeof issued === "string") throw new Error(`cannot create a gateway key for ${jid}: ${issued}`);
+      return { keyId: issued.keyId, secret: decodeSecret(issued.secret)! };
     },
     async ask(type, payload) {
       const reply = await context.router.dispatch({ from: config.domain, to: config.domain, type, id: "gateway", payload });
@@ -88,9 +88,9 @@ export function gatewayService(running: RunningService): GatewayService {
     publish(owner, messageId, event: OwnProgress) {
       const key = { owner, messageId };
       if (!parseNodeName(nodeName(key))) throw new Error(`no progress node can be named for ${owner} and this Message-ID`);
-      const at = clock.now();
       const recipients = event.recipients === undefined ? {} : { recipients: event.recipients };
-      features.progress.core.append(key, config.domain, { stage: event.stage, at, by: config.domain, ...recipients, recipientDomains: event.recipientDomains ?? [] }, !features.progress.core.node(key));
+      const item = features.progress.core.publishForOwner(key, config.domain, { stage: event.stage, ...recipients, recipientDomains: event.recipientDomains ?? [] });
+      if (item === "forbidden") throw new Error(`the gateway cannot publish ${event.stage} for ${owner}`);
     },
     remote: {
       request: (type, to, payload: XmlElement.Element) =>

@@ -8,6 +8,7 @@ import { createLogger } from "../component/log/logger.js";
 import { startService } from "../component/service.js";
 import { settingsHelp } from "./config-help.js";
 import { startGateway } from "./gateway-wiring.js";
+import { say } from "./errors.js";
 
 export function addRunCommand(program: Command): void {
   program
@@ -37,7 +38,7 @@ export function addRunCommand(program: Command): void {
       process.once("SIGINT", () => void shutdown("SIGINT"));
 
       const err = await service.fatal;
-      process.stderr.write(`xsmtp: ${err.message}\n`);
+      say("xsmtp", err.message);
       await stopAll();
       process.exit(1);
     });

@@ -7,6 +7,7 @@
 import type { Command } from "commander";
 import { runSendmail } from "../mail/sendmail/sendmail.js";
 import { SendmailConfigError } from "../mail/sendmail/sendmail-config.js";
+import { say, unexpected } from "./errors.js";
 
 export const SENDMAIL_HELP = `Usage: xsmtp sendmail [sendmail options] [recipient...]
 
@@ -42,11 +43,11 @@ export async function sendmailMain(argv: string[]): Promise<never> {
     process.stdout.write(SENDMAIL_HELP);
     process.exit(0);
   }
-  const warn = (message: string) => process.stderr.write(`xsmtp sendmail: ${message}\n`);
+  const warn = (message: string) => say("xsmtp sendmail", message);
   try {
     process.exit(await runSendmail(argv, process.stdin, warn));
   } catch (err) {
-    warn(err instanceof SendmailConfigError ? err.message : `unexpected error: ${(err as Error)?.stack ?? err}`);
+    warn(err instanceof SendmailConfigError ? err.message : unexpected(err));
     process.exit(75);
   }
 }

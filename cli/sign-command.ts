@@ -6,11 +6,9 @@
  * XSMTP fields removed) is said on stderr.
  */
 import type { Command } from "commander";
-import { resolveSigner, SignerConfigError, type SignerFlags } from "../mail/sign/signer-config.js";
-import { signStream, UnsignableMessageError } from "../mail/sign/sign-stream.js";
-import { MessageTooLargeHeaderError } from "../mail/message/header-block.js";
-import { SignatureOptionError } from "../mail/sign/sign-fields.js";
-import { UsageError } from "./errors.js";
+import { resolveSigner, type SignerFlags } from "../mail/sign/signer-config.js";
+import { signStream } from "../mail/sign/sign-stream.js";
+import { asUsageError, say, toUsage } from "./errors.js";
 
 export function addSignCommand(program: Command): void {
   program
@@ -27,23 +25,9 @@ export function addSignCommand(program: Command): void {
       const signer = toUsage(() => resolveSigner(flags));
       try {
         const { notes } = await signStream(process.stdin, process.stdout, signer);
-        for (const note of notes) process.stderr.write(`xsmtp sign: ${note}\n`);
+        for (const note of notes) say("xsmtp sign", note);
       } catch (err) {
         throw asUsageError(err);
       }
     });
-}
-
-export function toUsage<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw asUsageError(err);
-  }
-}
-
-/** Problems with the message or the settings are the user's to fix: exit 2, no stack trace. */
-export function asUsageError(err: unknown): unknown {
-  const known = [SignerConfigError, UnsignableMessageError, MessageTooLargeHeaderError, SignatureOptionError];
-  return known.some((k) => err instanceof k) ? new UsageError((err as Error).message, 2) : err;
 }

@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { loadConfig } from "../component/config/config.js";
-import type { IdentityCore, IssuedKey, Outcome, UserInfo } from "../component/keys/identity-core.js";
+import type { IdentityCore, IdentityError, IssuedKey, UserInfo } from "../component/keys/identity-core.js";
 import { identityErrorText } from "../component/keys/identity-errors.js";
 import { openIdentities } from "../component/keys/open-identities.js";
 import { xep82DateTime } from "../protocol/datetime.js";
@@ -86,22 +86,22 @@ function withCore(opts: Common, action: (core: IdentityCore) => void): void {
   const config = loadConfig({ file: opts.config, require: "store" });
   const db = openDatabase(config.database);
   try {
-    action(openIdentities(config, db, systemClock));
+    action(openIdentities(config, db, systemClock).core);
   } finally {
     db.close();
   }
 }
 
-function unwrap<T>(jid: string, outcome: Outcome<T>): T {
-  if (outcome.ok) return outcome.value;
-  throw new UsageError(`${jid}: ${identityErrorText[outcome.error]}`, 1);
+function unwrap<T extends object>(jid: string, outcome: T | IdentityError): T {
+  if (typeof outcome !== "string") return outcome;
+  throw new UsageError(`${jid}: ${identityErrorText[outcome]}`, 1);
 }
 
 function print(opts: Common, json: object, text: string): void {
   process.stdout.write(opts.json ? JSON.stringify(json) + "\n" : text ? text + "\n" : "");
 }
 
-function printIssued(opts: Common, jid: string, outcome: Outcome<IssuedKey>): void {
+function printIssued(opts: Common, jid: string, outcome: IssuedKey | IdentityError): void {
   const key = unwrap(jid, outcome);
   print(
     opts,

@@ -19,8 +19,7 @@ import { authservIdFor, discoveryTimeoutOf, resolveVerifierSession, type Verifie
 import { Verifier } from "../mail/verify/verifier.js";
 import { exitCodeOf } from "../mail/verify/verify-report.js";
 import { writeAll } from "../mail/message/write-out.js";
-import { UsageError } from "./errors.js";
-import { asUsageError } from "./sign-command.js";
+import { asUsageError, say, UsageError } from "./errors.js";
 
 interface VerifyFlags extends VerifierFlags {
   addHeader?: boolean;
@@ -49,7 +48,7 @@ export function addVerifyCommand(program: Command): void {
         session: resolveVerifierSession(flags),
         reportStage: flags.report as "delivered" | "read" | undefined,
         discoveryTimeout: discoveryTimeoutOf(flags),
-        warn: (message) => process.stderr.write(`xsmtp verify: ${message}\n`),
+        warn: (message) => say("xsmtp verify", message),
       });
       try {
         process.exitCode = flags.batch ? await verifyBatch(verifier, flags.batch) : await verifyOne(verifier, flags);

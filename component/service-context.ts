@@ -4,6 +4,7 @@
  * never reach for the connection or each other directly.
  */
 import type xml from "@xmpp/xml";
+import type { Clock } from "./clock.js";
 import type { Config } from "./config/config.js";
 import type { DiscoRegistry } from "./discovery/registry.js";
 import type { Logger } from "./log/logger.js";
@@ -11,12 +12,8 @@ import type { Db } from "./store/database.js";
 import type { GroupCommit } from "./store/group-commit.js";
 import type { IqRouter } from "./xmpp/iq-router.js";
 
-export interface Clock {
-  /** Milliseconds since the epoch; injectable so tests can move time. */
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
+// Re-exported for the wiring; cores import ./clock.js itself.
+export { systemClock, type Clock } from "./clock.js";
 
 export interface ServiceContext {
   config: Config;

@@ -7,11 +7,11 @@
  * References: XEP-0050 §3.4 (status, actions), §4.3 (notes), §4.6 (errors).
  */
 import type { DataForm, FormValues } from "../forms/data-form.js";
-import type { Clock } from "../service-context.js";
+import type { Clock } from "../clock.js";
 import { COMMAND_NODE_PREFIX } from "../../protocol/namespaces.js";
 
 /** Who runs a command, decided from the bare JID alone (PROTOCOL.md §10). */
-export interface Actor {
+export interface CommandInvoker {
   /** Bare JID, lower case. */
   jid: string;
   admin: boolean;
@@ -55,8 +55,8 @@ export interface CommandDef<S = unknown> {
   title: string;
   /** Whether a user of a user domain may run it for itself when self-service is on. */
   selfService: boolean;
-  start(actor: Actor): Step<S>;
-  advance(actor: Actor, state: S, action: StageAction, form: FormValues | null): Step<S>;
+  start(actor: CommandInvoker): Step<S>;
+  advance(actor: CommandInvoker, state: S, action: StageAction, form: FormValues | null): Step<S>;
 }
 
 /** The session core's domain errors; the adapter maps each to a wire error in one table. */

@@ -10,11 +10,11 @@ import { xep82DateTime } from "../../protocol/datetime.js";
 import type { FormField } from "../forms/data-form.js";
 import type { IdentityCore, KeyInfo } from "../keys/identity-core.js";
 import { identityErrorText } from "../keys/identity-errors.js";
-import type { Actor, Completed } from "./command-types.js";
+import type { CommandInvoker, Completed } from "./command-types.js";
 import type { Invalid, WizardContext, WizardStage } from "./wizard.js";
 
 /** A non-admin's `jid` is fixed to itself: PROTOCOL.md §8, "for itself only". */
-export function jidField(actor: Actor): FormField {
+export function jidField(actor: CommandInvoker): FormField {
   if (!actor.admin) return { var: "jid", type: "fixed", label: "JID", values: [actor.jid] };
   return { var: "jid", type: "jid-single", label: "JID", desc: "The user's bare JID, e.g. alice@example.org", required: true };
 }
@@ -33,7 +33,7 @@ export const one = (ctx: WizardContext, name: string): string => ctx.values[name
 export function serviceable(core: IdentityCore) {
   return (ctx: WizardContext): Invalid | undefined => {
     const checked = core.checkJid(jidOf(ctx));
-    return checked.ok ? undefined : { field: "jid", problem: `${jidOf(ctx)} ${identityErrorText[checked.error]}` };
+    return typeof checked !== "string" ? undefined : { field: "jid", problem: `${jidOf(ctx)} ${identityErrorText[checked]}` };
   };
 }
 
@@ -41,7 +41,7 @@ export function serviceable(core: IdentityCore) {
 export function enrolled(core: IdentityCore) {
   return (ctx: WizardContext): Invalid | undefined => {
     const info = core.info(jidOf(ctx));
-    return info.ok ? undefined : { field: "jid", problem: `${jidOf(ctx)} ${identityErrorText[info.error]}` };
+    return typeof info !== "string" ? undefined : { field: "jid", problem: `${jidOf(ctx)} ${identityErrorText[info]}` };
   };
 }
 
@@ -63,7 +63,7 @@ export function keyChoice(
   opts: { usable: (k: KeyInfo) => boolean; all?: boolean; none: string },
 ): FormField | Completed {
   const info = core.info(jidOf(ctx));
-  const keys = info.ok ? info.value.keys.filter(opts.usable) : [];
+  const keys = typeof info !== "string" ? info.keys.filter(opts.usable) : [];
   if (keys.length === 0) return { status: "completed", note: { type: "error", text: `${jidOf(ctx)} ${opts.none}` } };
   const options = keys.map((k) => ({ label: keyLine(k), value: k.keyId }));
   if (opts.all) options.push({ label: "all keys", value: "all" });

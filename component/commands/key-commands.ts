@@ -8,7 +8,7 @@
  * References: XEP-0050 §4.4 (result forms), XEP-0004 §3.1 (type result), PROTOCOL.md §8.
  */
 import type { DataForm } from "../forms/data-form.js";
-import type { IdentityCore, IssuedKey, Outcome } from "../keys/identity-core.js";
+import type { IdentityCore, IdentityError, IssuedKey } from "../keys/identity-core.js";
 import type { Completed } from "./command-types.js";
 import { nodeOf } from "./command-types.js";
 import { chosenJid, jidField, jidOf, keyChoice, labelField, one, serviceable, whoseStage } from "./fields.js";
@@ -17,9 +17,8 @@ import { wizard, type Invalid } from "./wizard.js";
 
 const SHOWN_ONCE = "Copy the secret into the signer's configuration now: it is not shown again.";
 
-function issued(name: string, jid: string, outcome: Outcome<IssuedKey>, what: string): Completed | Invalid {
-  if (!outcome.ok) return identityFailure(jid, outcome.error);
-  const key = outcome.value;
+function issued(name: string, jid: string, key: IssuedKey | IdentityError, what: string): Completed | Invalid {
+  if (typeof key === "string") return identityFailure(jid, key);
   const form: DataForm = {
     type: "result",
     formType: nodeOf(name),
@@ -84,8 +83,8 @@ export function keyCommands(core: IdentityCore) {
     ],
     finish: (ctx) => {
       const outcome = core.revokeKey(jidOf(ctx), one(ctx, "key-id"));
-      if (!outcome.ok) return identityFailure(jidOf(ctx), outcome.error);
-      const { revoked } = outcome.value;
+      if (typeof outcome === "string") return identityFailure(jidOf(ctx), outcome);
+      const { revoked } = outcome;
       const text = revoked.length ? `Revoked ${revoked.join(", ")} of ${jidOf(ctx)}.` : `Nothing revoked: already revoked.`;
       return { status: "completed", note: { type: "info", text } };
     },

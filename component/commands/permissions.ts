@@ -7,7 +7,7 @@
  * References: PROTOCOL.md §8, §10 (rights from the bare JID alone).
  */
 import { bareJid, domainOf } from "../../protocol/jid.js";
-import type { Actor, CommandDef } from "./command-types.js";
+import type { CommandInvoker, CommandDef } from "./command-types.js";
 
 export interface PermissionConfig {
   admins: string[];
@@ -16,8 +16,8 @@ export interface PermissionConfig {
 }
 
 export interface Permissions {
-  actor(from: string): Actor;
-  mayRun(command: Pick<CommandDef, "selfService">, actor: Actor): boolean;
+  actor(from: string): CommandInvoker;
+  mayRun(command: Pick<CommandDef, "selfService">, actor: CommandInvoker): boolean;
 }
 
 export function permissions(config: PermissionConfig): Permissions {

@@ -10,7 +10,7 @@
  * §4.6 (bad-sessionid, session-expired, bad-action, malformed-action).
  */
 import { randomBytes } from "node:crypto";
-import type { Actor, CommandDef, CommandError, CommandReply, CommandRequest, SessionLimits, StageAction, StageActions, Step } from "./command-types.js";
+import type { CommandInvoker, CommandDef, CommandError, CommandReply, CommandRequest, SessionLimits, StageAction, StageActions, Step } from "./command-types.js";
 import { nodeOf } from "./command-types.js";
 import type { Permissions } from "./permissions.js";
 
@@ -80,7 +80,7 @@ export class CommandSessions {
     return this.apply(session, command.advance(actor, session.state, chosen, request.form));
   }
 
-  private begin(command: CommandDef, actor: Actor, from: string): CommandReply | CommandError {
+  private begin(command: CommandDef, actor: CommandInvoker, from: string): CommandReply | CommandError {
     this.sweep();
     const live = [...this.sessions.values()].filter((s) => s.actions !== null);
     const mine = live.filter((s) => s.actor === actor.jid);

@@ -1,25 +1,24 @@
 /**
  * stats (PROTOCOL.md §8): counters for admins, answered at once (no input,
- * so execute completes with the result form). Progress nodes belong to a
- * later feature, which passes its counter in; until then they are 0.
+ * so execute completes with the result form). Progress nodes and
+ * verification counts belong to other features, which pass their counters
+ * in (features.ts); without them they are 0.
  *
  * References: XEP-0050 §4.4 (result), XEP-0004 §3.1 (type result).
  */
 import type { DataForm } from "../forms/data-form.js";
 import type { IdentityCore } from "../keys/identity-core.js";
-import type { Clock } from "../service-context.js";
-import type { Db } from "../store/database.js";
-import { resultCounts } from "../verification/verification-store.js";
+import type { Clock } from "../clock.js";
 import type { CommandDef } from "./command-types.js";
 import { nodeOf } from "./command-types.js";
 
 export interface StatsDeps {
   core: IdentityCore;
-  db: Db;
   clock: Clock;
   /** When the service started, in clock milliseconds. */
   startedAt: number;
   progressNodes?: () => number;
+  resultCounts?: () => { result: string; reason: string; n: number }[];
 }
 
 const RESULTS = ["pass", "fail", "permerror", "temperror"] as const;
@@ -29,7 +28,7 @@ export function statsCommand(deps: StatsDeps): CommandDef<never> {
     const { users, keys } = deps.core.counts();
     const byResult = new Map<string, number>(RESULTS.map((r) => [r, 0]));
     const reasons: string[] = [];
-    for (const { result, reason, n } of resultCounts(deps.db)) {
+    for (const { result, reason, n } of deps.resultCounts?.() ?? []) {
       byResult.set(result, (byResult.get(result) ?? 0) + n);
       if (reason) reasons.push(`${result} ${reason}: ${n}`);
     }

@@ -22,8 +22,8 @@ export function userCommands(core: IdentityCore) {
     stages: [{ fields: (ctx) => [jidField(ctx.actor)], check: enrolled(core) }],
     finish: (ctx) => {
       const info = core.info(jidOf(ctx));
-      if (!info.ok) return identityFailure(jidOf(ctx), info.error);
-      const { jid, enrolledAt, addresses, keys } = info.value;
+      if (typeof info === "string") return identityFailure(jidOf(ctx), info);
+      const { jid, enrolledAt, addresses, keys } = info;
       return {
         status: "completed",
         note: { type: "info", text: `${jid} has ${keys.length} key(s).` },
@@ -48,7 +48,7 @@ export function userCommands(core: IdentityCore) {
       type: "text-multi",
       label: "From addresses",
       desc: "One email address a line; the JID's own address always stays.",
-      values: info.ok ? info.value.addresses : [],
+      values: typeof info !== "string" ? info.addresses : [],
     };
   };
 
@@ -69,14 +69,14 @@ export function userCommands(core: IdentityCore) {
     ],
     finish: (ctx) => {
       const outcome = core.setAddresses(jidOf(ctx), ctx.values.addresses ?? []);
-      if (!outcome.ok) return identityFailure(jidOf(ctx), outcome.error);
+      if (typeof outcome === "string") return identityFailure(jidOf(ctx), outcome);
       return {
         status: "completed",
-        note: { type: "info", text: `${jidOf(ctx)} may now send as ${outcome.value.addresses.join(", ")}.` },
+        note: { type: "info", text: `${jidOf(ctx)} may now send as ${outcome.addresses.join(", ")}.` },
         form: {
           type: "result",
           formType: nodeOf("set-addresses"),
-          fields: [{ var: "addresses", type: "text-multi", label: "From addresses", values: outcome.value.addresses }],
+          fields: [{ var: "addresses", type: "text-multi", label: "From addresses", values: outcome.addresses }],
         },
       };
     },
@@ -90,8 +90,8 @@ export function userCommands(core: IdentityCore) {
     stages: [{ fields: (ctx) => [jidField(ctx.actor)], check: enrolled(core) }],
     finish: (ctx) => {
       const outcome = core.unenroll(jidOf(ctx));
-      if (!outcome.ok) return identityFailure(jidOf(ctx), outcome.error);
-      return { status: "completed", note: { type: "info", text: `Unenrolled ${outcome.value.jid}.` } };
+      if (typeof outcome === "string") return identityFailure(jidOf(ctx), outcome);
+      return { status: "completed", note: { type: "info", text: `Unenrolled ${outcome.jid}.` } };
     },
   });
 

@@ -22,15 +22,17 @@ import { userCommands } from "./user-commands.js";
 export interface CommandOptions {
   /** Counts progress nodes for stats; the progress feature provides it. */
   progressNodes?: () => number;
+  /** Verifications by result and reason for stats; the verification feature provides it. */
+  resultCounts?: () => { result: string; reason: string; n: number }[];
 }
 
 export function wireCommands(ctx: ServiceContext, core: IdentityCore, options: CommandOptions = {}): CommandSessions {
-  const { config, clock, db, log, router, disco } = ctx;
+  const { config, clock, log, router, disco } = ctx;
   const commands = [
     ...keyCommands(core),
     ...userCommands(core),
     listUsers(core),
-    statsCommand({ core, db, clock, startedAt: clock.now(), progressNodes: options.progressNodes }),
+    statsCommand({ core, clock, startedAt: clock.now(), progressNodes: options.progressNodes, resultCounts: options.resultCounts }),
   ] as CommandDef[];
   const sessions = new CommandSessions(commands, permissions(config), { clock, timeoutS: config.sessionTimeout });
   const handle = commandHandler(sessions);

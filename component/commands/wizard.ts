@@ -11,13 +11,13 @@
  */
 import type { DataForm, FormField, FormValues } from "../forms/data-form.js";
 import { fieldProblem, isTampered, readField } from "../forms/field-check.js";
-import type { Actor, CommandDef, Completed, StageAction, Step } from "./command-types.js";
+import type { CommandInvoker, CommandDef, Completed, StageAction, Step } from "./command-types.js";
 import { nodeOf } from "./command-types.js";
 
 export type Values = Record<string, string[]>;
 
 export interface WizardContext {
-  actor: Actor;
+  actor: CommandInvoker;
   /** Values read from earlier stages (and from this one, in `check` and `finish`). */
   values: Values;
 }
@@ -74,7 +74,7 @@ export function wizard(def: WizardDef): CommandDef<WizardState> {
   };
 
   /** Enters stage `stage` (or finishes), skipping all-fixed stages but the last. */
-  const enter = (actor: Actor, state: WizardState): Step<WizardState> => {
+  const enter = (actor: CommandInvoker, state: WizardState): Step<WizardState> => {
     for (; state.stage < def.stages.length; state.stage++) {
       const stage = def.stages[state.stage]!;
       const ctx = { actor, values: state.values };
@@ -106,7 +106,7 @@ export function wizard(def: WizardDef): CommandDef<WizardState> {
     },
   };
 
-  function submit(actor: Actor, state: WizardState, submitted: FormValues): Step<WizardState> {
+  function submit(actor: CommandInvoker, state: WizardState, submitted: FormValues): Step<WizardState> {
     const stage = def.stages[state.stage]!;
     const fields = stage.fields({ actor, values: state.values });
     if (!Array.isArray(fields)) return fields;

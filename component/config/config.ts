@@ -31,20 +31,10 @@ export interface Config {
   milterOnTemperror: "accept" | "tempfail";
 }
 
-const defaults: Omit<Config, "service" | "domain" | "secret" | "userDomains" | "milter" | "milterAuthservId"> = {
-  database: "./xsmtp.sqlite",
-  keyFile: "./xsmtp.key",
-  admins: [],
-  maxSignatureAge: 30 * 24 * 3600,
-  verifyRate: 600,
-  selfService: true,
-  sessionTimeout: 600,
-  retention: 30 * 24 * 3600,
-  logLevel: "info",
-  milterInternalHosts: ["127.0.0.0/8", "::1"],
-  milterOnFail: "mark",
-  milterOnTemperror: "accept",
-};
+/** The defaults, from the one table in settings.ts. */
+const defaults = Object.fromEntries(
+  Object.entries(settings).flatMap(([name, setting]) => ("default" in setting ? [[name, setting.default]] : [])),
+) as Omit<Config, "service" | "domain" | "secret" | "userDomains" | "milter" | "milterAuthservId">;
 
 /** A configuration problem, worded for the person starting XSMTP. */
 export class ConfigError extends Error {}

@@ -1,6 +1,7 @@
 /**
  * Every configuration key XSMTP knows, in one table: its environment name,
- * its default, how to read it and what it means. The config loader, the
+ * its default value, how to read it and what it means. The config loader
+ * (its defaults included), the
  * `xsmtp run --help` text and the README's reference are all made from it,
  * so they cannot drift apart.
  */
@@ -9,7 +10,9 @@ import { isIP } from "node:net";
 export interface Setting<T> {
   env: string;
   description: string;
-  /** Shown in help; `undefined` means the setting is required (where used). */
+  /** The value when the setting is not given; the loader takes it from here. */
+  default?: T;
+  /** Help's wording of the default, where `String(default)` would not say it (or there is none). */
   defaultText?: string;
   /** Turns the raw text into a value, or returns an error message. */
   parse(raw: string): T | { invalid: string };
@@ -75,18 +78,20 @@ function logLevel(raw: string) {
     : { invalid: "expected one of fatal, error, warn, info, debug, trace, silent" };
 }
 
+const THIRTY_DAYS_S = 30 * 24 * 3600;
+
 export const settings = {
   service: { env: "XSMTP_SERVICE", description: "xmpp://host:port of the XMPP server's component port (XEP-0114)", parse: service },
   domain: { env: "XSMTP_DOMAIN", description: "the component's JID, e.g. xsmtp.example.org", parse: domain },
   secret: { env: "XSMTP_SECRET", description: "the component secret shared with the XMPP server", parse: text, secret: true },
-  database: { env: "XSMTP_DATABASE", description: "SQLite database file (created when missing)", defaultText: "./xsmtp.sqlite", parse: text },
+  database: { env: "XSMTP_DATABASE", description: "SQLite database file (created when missing)", default: "./xsmtp.sqlite", parse: text },
   keyFile: {
     env: "XSMTP_KEY_FILE",
     description: "master key that encrypts user secrets at rest (created with mode 0600 when missing)",
-    defaultText: "./xsmtp.key",
+    default: "./xsmtp.key",
     parse: text,
   },
-  admins: { env: "XSMTP_ADMINS", description: "comma-separated bare JIDs of administrators", defaultText: "(none)", parse: list },
+  admins: { env: "XSMTP_ADMINS", description: "comma-separated bare JIDs of administrators", default: [] as string[], defaultText: "(none)", parse: list },
   userDomains: {
     env: "XSMTP_USER_DOMAINS",
     description: "comma-separated domains whose users this service speaks for",
@@ -96,34 +101,36 @@ export const settings = {
   maxSignatureAge: {
     env: "XSMTP_MAX_SIGNATURE_AGE",
     description: "oldest signature (seconds since t=) that still verifies",
-    defaultText: "2592000 (30 days)",
+    default: THIRTY_DAYS_S,
+    defaultText: `${THIRTY_DAYS_S} (30 days)`,
     parse: positiveInt,
   },
   verifyRate: {
     env: "XSMTP_VERIFY_RATE",
     description: "verifications per minute allowed from one verifier domain",
-    defaultText: "600",
+    default: 600,
     parse: positiveInt,
   },
   selfService: {
     env: "XSMTP_SELF_SERVICE",
     description: "let users of the user domains enroll and manage their own keys",
-    defaultText: "true",
+    default: true,
     parse: bool,
   },
   sessionTimeout: {
     env: "XSMTP_COMMAND_TIMEOUT",
     description: "seconds an ad-hoc command session stays open",
-    defaultText: "600",
+    default: 600,
     parse: positiveInt,
   },
   retention: {
     env: "XSMTP_RETENTION",
     description: "seconds progress nodes are kept",
-    defaultText: "2592000 (30 days)",
+    default: THIRTY_DAYS_S,
+    defaultText: `${THIRTY_DAYS_S} (30 days)`,
     parse: positiveInt,
   },
-  logLevel: { env: "XSMTP_LOG_LEVEL", description: "log level", defaultText: "info", parse: logLevel },
+  logLevel: { env: "XSMTP_LOG_LEVEL", description: "log level", default: "info", parse: logLevel },
   milter: {
     env: "XSMTP_MILTER",
     description: "serve the mail gateway milter on inet:host:port or unix:/path (Postfix smtpd_milters)",
@@ -133,6 +140,7 @@ export const settings = {
   milterInternalHosts: {
     env: "XSMTP_MILTER_INTERNAL_HOSTS",
     description: "comma-separated client addresses or CIDR blocks whose mail the gateway signs (none: no host)",
+    default: ["127.0.0.0/8", "::1"],
     defaultText: "127.0.0.0/8,::1",
     parse: hostList,
   },
@@ -145,15 +153,20 @@ export const settings = {
   milterOnFail: {
     env: "XSMTP_MILTER_ON_FAIL",
     description: "what the gateway does with a failed signature whose From aligns: mark, quarantine or reject",
-    defaultText: "mark",
+    default: "mark" as const,
     parse: oneOf("mark", "quarantine", "reject"),
   },
   milterOnTemperror: {
     env: "XSMTP_MILTER_ON_TEMPERROR",
     description: "what the gateway does when the sender's service cannot answer: accept or tempfail",
-    defaultText: "accept",
+    default: "accept" as const,
     parse: oneOf("accept", "tempfail"),
   },
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingName = keyof typeof settings;
+
+/** How help shows a setting's default, or undefined when it has none (a required setting). */
+export function defaultShown(setting: Setting<unknown>): string | undefined {
+  return setting.defaultText ?? (setting.default === undefined ? undefined : String(setting.default));
+}

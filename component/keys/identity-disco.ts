@@ -18,7 +18,7 @@ export function identityNodeInfo(identities: IdentityCore): NodeInfoProvider {
     if (!node.includes("@") || node.includes("/")) return undefined;
     const jid = parseUserJid(node);
     const info = jid ? identities.info(jid) : undefined;
-    if (!info?.ok) return "item-not-found";
+    if (info === undefined || typeof info === "string") return "item-not-found";
     const answer: DiscoInfo = {
       identities: [],
       features: [NS_XSMTP],
@@ -27,8 +27,8 @@ export function identityNodeInfo(identities: IdentityCore): NodeInfoProvider {
           type: "result",
           formType: NS_XSMTP_IDENTITY_FORM,
           fields: [
-            { var: "enrolled-since", values: [xep82DateTime(info.value.enrolledAt)] },
-            { var: "keys", values: info.value.keys.filter((k) => k.state === "active").map((k) => k.keyId) },
+            { var: "enrolled-since", values: [xep82DateTime(info.enrolledAt)] },
+            { var: "keys", values: info.keys.filter((k) => k.state === "active").map((k) => k.keyId) },
           ],
         },
       ],

@@ -7,6 +7,7 @@ import type { AddressRow } from "../../schema/addresses.js";
 import type { KeyRow } from "../../schema/keys.js";
 import type { UserRow } from "../../schema/users.js";
 import type { Db } from "../store/database.js";
+import type { IdentityStorage } from "./identity-storage.js";
 
 const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
 
@@ -57,3 +58,28 @@ export const isAuthorizedAddress = (db: Db, jid: string, address: string) =>
 export const identitiesForAddress = (db: Db, address: string) => keyStatements(db).byAddress.all(address).map((r) => r.jid);
 export const usersAfter = (db: Db, after: string, limit: number) =>
   keyStatements(db).usersAfter.all(after, limit).map((r) => r.jid);
+
+/** The store behind the IdentityStorage interface the identity core is given. */
+export function sqliteIdentityStorage(db: Db): IdentityStorage {
+  const s = keyStatements(db);
+  return {
+    transaction: (work) => db.transaction(work).immediate(),
+    user: (jid) => s.user.get(jid),
+    insertUser: (jid, at) => void s.insertUser.run(jid, at),
+    deleteUser: (jid) => void s.deleteUser.run(jid),
+    usersAfter: (after, limit) => usersAfter(db, after, limit),
+    key: (jid, keyId) => s.key.get(jid, keyId),
+    keys: (jid) => s.keys.all(jid),
+    insertKey: (jid, keyId, label, nonce, sealed, at) => void s.insertKey.run(jid, keyId, label, nonce, sealed, at),
+    retireKey: (at, jid, keyId) => void s.retireKey.run(at, jid, keyId),
+    revokeKey: (at, jid, keyId) => void s.revokeKey.run(at, jid, keyId),
+    revokeAll: (at, jid) => void s.revokeAll.run(at, jid),
+    addresses: (jid) => listAddresses(db, jid),
+    setAddresses: (jid, addresses) => {
+      s.deleteAddresses.run(jid);
+      for (const address of addresses) s.insertAddress.run(jid, address);
+    },
+    countUsers: () => s.countUsers.get()!.n,
+    countKeys: () => s.countKeys.all(),
+  };
+}

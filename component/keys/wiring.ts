@@ -5,7 +5,6 @@
 import type { ServiceContext } from "../service-context.js";
 import type { IdentityCore } from "./identity-core.js";
 import { identityNodeInfo } from "./identity-disco.js";
-import { loadOrCreateMasterKey } from "./master-key.js";
 import { openIdentities } from "./open-identities.js";
 
 export interface Identities {
@@ -14,8 +13,8 @@ export interface Identities {
 }
 
 export function wireKeys(ctx: ServiceContext, masterKey?: Buffer): Identities {
-  const key = masterKey ?? loadOrCreateMasterKey(ctx.config.keyFile);
-  const core = openIdentities(ctx.config, ctx.db, ctx.clock, key);
-  ctx.disco.addNodeInfo(identityNodeInfo(core));
-  return { core, masterKey: key };
+  // Tests pass a key; otherwise openIdentities reads the key file, once.
+  const identities = openIdentities(ctx.config, ctx.db, ctx.clock, masterKey);
+  ctx.disco.addNodeInfo(identityNodeInfo(identities.core));
+  return identities;
 }

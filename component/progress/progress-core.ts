@@ -1,57 +1,33 @@
 /**
  * Message progress (PROTOCOL.md §6) without stanzas, in the manner of
- * Prosody's util/pubsub.lua: every operation takes the actor, checks the §6
- * rights table itself, and returns a result or a plain error word. Storage
- * and the broadcaster are injected; the broadcaster is called only after the
- * item is committed.
+ * Prosody's util/pubsub.lua: every operation takes the requester, checks the
+ * §6 rights table itself, and returns a result or a plain error word. Storage
+ * and the broadcaster are injected and private: the service's own events
+ * (verified, rejected) are methods here too, so no write goes around the core.
  *
  * References: PROTOCOL.md §6; XEP-0060 §6.1 (subscribe), §6.2 (unsubscribe), §6.5 (retrieve), §7.1 (publish).
  */
-import type { Clock } from "../service-context.js";
 import { draftToEvent } from "./draft-to-event.js";
 import type { NodeKey } from "../../protocol/progress-node.js";
 import {
   OWNER_STAGES, VERIFIER_STAGES, itemId, itemSeq, type ProgressEvent, type ProgressItem, type PublishDraft,
 } from "../../protocol/progress-event.js";
-import type { ProgressStorage, StoredNode } from "./progress-storage.js";
+import { MAX_ITEMS, REJECTED_PER_HOUR, type ProgressDeps, type ProgressError, type ProgressRequester } from "./progress-deps.js";
+import type { StoredNode } from "./progress-storage.js";
 
-export type ProgressError = "item-not-found" | "closed-node" | "forbidden" | "invalid-payload" | "invalid-jid" | "not-subscribed";
+export { MAX_ITEMS, REJECTED_PER_HOUR, type ProgressDeps, type ProgressError, type ProgressRequester } from "./progress-deps.js";
 
-/** Who asks: the bare JID the server stamped, and its domain (verifier rights are per domain). */
-export interface Actor {
-  jid: string;
-  domain: string;
-}
-
-export interface ProgressDeps {
-  storage: ProgressStorage;
-  clock: Clock;
-  /** Bare JIDs, lower case (config.admins). */
-  admins: readonly string[];
-  isEnrolled(jid: string): boolean;
-  /** Whether `domain` had a passing verification of `owner`'s message (verification-store.hasPassed). */
-  hasPassed(owner: string, messageId: string, domain: string): boolean;
-  /** Sends a committed item to the subscribers; must not throw. */
-  broadcast(key: NodeKey, item: ProgressItem, subscribers: string[]): void;
-  retentionMs: number;
-  maxItems?: number;
-}
-
-export const MAX_ITEMS = 100;
+const HOUR_MS = 3_600_000;
 
 export class ProgressCore {
   readonly maxItems: number;
-  readonly storage: ProgressStorage;
-  readonly clock: Clock;
 
   constructor(private readonly deps: ProgressDeps) {
     this.maxItems = deps.maxItems ?? MAX_ITEMS;
-    this.storage = deps.storage;
-    this.clock = deps.clock;
   }
 
   /** All items, the newest `maxItems`, or those with the given ids; owner and admins only. */
-  retrieve(actor: Actor, key: NodeKey, query: { maxItems?: number; ids?: string[] } = {}): ProgressItem[] | ProgressError {
+  retrieve(actor: ProgressRequester, key: NodeKey, query: { maxItems?: number; ids?: string[] } = {}): ProgressItem[] | ProgressError {
     const denied = this.checkReader(actor, key);
     if (denied) return denied;
     const { storage } = this.deps;
@@ -64,14 +40,14 @@ export class ProgressCore {
   }
 
   /** Subscribes the actor's own bare JID; anything else is invalid-jid. */
-  subscribe(actor: Actor, key: NodeKey, jid: string): { jid: string } | ProgressError {
+  subscribe(actor: ProgressRequester, key: NodeKey, jid: string): { jid: string } | ProgressError {
     const denied = this.checkReader(actor, key) ?? this.checkOwnJid(actor, jid);
     if (denied) return denied;
     this.deps.storage.subscribe(key, actor.jid);
     return { jid: actor.jid };
   }
 
-  unsubscribe(actor: Actor, key: NodeKey, jid: string): true | ProgressError {
+  unsubscribe(actor: ProgressRequester, key: NodeKey, jid: string): true | ProgressError {
     const denied = this.checkReader(actor, key) ?? this.checkOwnJid(actor, jid);
     if (denied) return denied;
     return this.deps.storage.unsubscribe(key, actor.jid) || "not-subscribed";
@@ -84,7 +60,7 @@ export class ProgressCore {
    * creates a node; admins and verifiers with a pass write to existing ones.
    * A refused publisher's payload is never looked at.
    */
-  publish(actor: Actor, key: NodeKey, draft: PublishDraft | "invalid-payload"): ProgressItem | ProgressError {
+  publish(actor: ProgressRequester, key: NodeKey, draft: PublishDraft | "invalid-payload"): ProgressItem | ProgressError {
     const isOwner = key.owner === actor.jid;
     const owns = isOwner || this.isAdmin(actor);
     if (!owns && !this.deps.hasPassed(key.owner, key.messageId, actor.domain)) return "forbidden";
@@ -96,8 +72,46 @@ export class ProgressCore {
     return this.append(key, actor.jid, event, !node);
   }
 
+  /** The service's `verified` event after a pass: creates the signer's node when it has none (§6). */
+  publishVerified(key: NodeKey, by: string): ProgressItem {
+    const event: ProgressEvent = { stage: "verified", at: this.deps.clock.now(), by, recipientDomains: [] };
+    return this.append(key, by, event, !this.node(key));
+  }
+
+  /** The service's `rejected` event, on an existing node only; rate-limited so forged mail cannot flood its owner. */
+  publishRejected(key: NodeKey, by: string, reason?: string): ProgressItem | "item-not-found" | "rate-limited" {
+    const node = this.node(key);
+    if (!node) return "item-not-found";
+    const { storage, clock } = this.deps;
+    const at = clock.now();
+    if (storage.rejectedSince(key, at - HOUR_MS) >= (this.deps.rejectedPerHour ?? REJECTED_PER_HOUR)) {
+      storage.suppressRejected(key);
+      return "rate-limited";
+    }
+    const suppressed = node.suppressed > 0 ? { suppressed: node.suppressed } : {};
+    return this.append(key, by, { stage: "rejected", at, by, reason, recipientDomains: [], ...suppressed });
+  }
+
+  /**
+   * The owner's own stages written by the service on the owner's behalf:
+   * the mail gateway signed the message for the identity, so it publishes
+   * `submitted` (with the envelope's recipient domains) and `relayed`,
+   * creating the node when it has none, as the owner's publish would.
+   */
+  publishForOwner(key: NodeKey, by: string, event: Pick<ProgressEvent, "stage" | "recipients" | "recipientDomains">): ProgressItem | "forbidden" {
+    if (!OWNER_STAGES.has(event.stage)) return "forbidden";
+    const recipients = event.recipients === undefined ? {} : { recipients: event.recipients };
+    const full: ProgressEvent = { stage: event.stage, at: this.deps.clock.now(), by, ...recipients, recipientDomains: event.recipientDomains };
+    return this.append(key, by, full, !this.node(key));
+  }
+
+  /** The union of the recipient domains the owner published for the message (replay detection, §5). */
+  recipientDomains(key: NodeKey): string[] {
+    return this.deps.storage.recipientDomains(key);
+  }
+
   /** Commits an item (creating the node, owner subscribed, when `create`), then hands it to the broadcaster. */
-  append(key: NodeKey, publisher: string, event: ProgressEvent, create = false): ProgressItem {
+  private append(key: NodeKey, publisher: string, event: ProgressEvent, create = false): ProgressItem {
     const { seq, subscribers } = this.deps.storage.append(key, publisher, event, { create, maxItems: this.maxItems });
     const item = { id: itemId(seq), event };
     this.deps.broadcast(key, item, subscribers);
@@ -109,7 +123,7 @@ export class ProgressCore {
   }
 
   /** The node as its owner or an admin may see it; item-not-found for anyone else (disco hides other people's nodes). */
-  visibleNode(actor: Actor, key: NodeKey): (StoredNode & { subscribers: number }) | "item-not-found" {
+  visibleNode(actor: ProgressRequester, key: NodeKey): (StoredNode & { subscribers: number }) | "item-not-found" {
     const node = this.node(key);
     if (!node || (node.owner !== actor.jid && !this.isAdmin(actor))) return "item-not-found";
     return { ...node, subscribers: this.deps.storage.subscribers(key).length };
@@ -130,18 +144,18 @@ export class ProgressCore {
   }
 
   /** Owner and admins read; anyone else is closed-node, whether the node exists or not (the name says whose it is). */
-  private checkReader(actor: Actor, key: NodeKey): ProgressError | undefined {
+  private checkReader(actor: ProgressRequester, key: NodeKey): ProgressError | undefined {
     if (key.owner !== actor.jid && !this.isAdmin(actor)) return "closed-node";
     return this.node(key) ? undefined : "item-not-found";
   }
 
-  private checkOwnJid(actor: Actor, jid: string): ProgressError | undefined {
+  private checkOwnJid(actor: ProgressRequester, jid: string): ProgressError | undefined {
     // A full JID of the actor names the actor too; the subscription is always kept for the bare JID.
     const bare = jid.split("/")[0]!.toLowerCase();
     return bare === actor.jid ? undefined : "invalid-jid";
   }
 
-  private isAdmin(actor: Actor): boolean {
+  private isAdmin(actor: ProgressRequester): boolean {
     return this.deps.admins.includes(actor.jid);
   }
 }

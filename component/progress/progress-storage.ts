@@ -1,7 +1,7 @@
 /**
  * What the progress core needs from storage, as an interface so that the core
  * stays free of SQL (util/pubsub.lua's injected store). The SQLite version is
- * `sqliteProgressStorage` in progress-store.ts. Every node is addressed by its
+ * `sqliteProgressStorage` in sqlite-progress-storage.ts. Every node is addressed by its
  * key, (owner, Message-ID), never by the Message-ID alone: another identity's
  * node for the same Message-ID is another node.
  */

@@ -2,13 +2,12 @@
  * Wires message progress (mod_pubsub.lua's part): the core over SQLite, the
  * broadcaster that sends headline notifications, the pubsub IQ handlers, the
  * disco identity, features, items and node info, the retention sweep, and the
- * hooks verification calls. Wired before verification, which takes the hooks.
+ * hooks verification calls. Wired before verification, which takes the hooks;
+ * what it reads of other features (enrollment, passes) is passed in.
  *
  * References: PROTOCOL.md §6, §7; XEP-0060 §4.6 (nodes in disco).
  */
-import { findUser } from "../keys/key-store.js";
 import type { ServiceContext } from "../service-context.js";
-import { hasPassed, sweepSeen } from "../verification/verification-store.js";
 import type { VerificationHooks } from "../verification/wiring.js";
 import { pubsubHandler } from "./progress-adapter.js";
 import { ProgressCore } from "./progress-core.js";
@@ -16,7 +15,7 @@ import { progressItems, progressNodeInfo, PUBSUB_FEATURES } from "./progress-dis
 import { nodeName } from "../../protocol/progress-node.js";
 import { NS_PUBSUB, NS_PUBSUB_OWNER } from "../../protocol/namespaces.js";
 import { notification } from "../../protocol/progress-payload.js";
-import { sqliteProgressStorage } from "./progress-store.js";
+import { sqliteProgressStorage } from "./sqlite-progress-storage.js";
 import { VerificationEvents } from "./verification-events.js";
 
 export interface Progress {
@@ -28,16 +27,24 @@ export interface Progress {
   sweep(): { nodes: number; seen: number };
 }
 
+/** What progress reads of the keys and verification features, handed in by features.ts. */
+export interface ProgressReads {
+  isEnrolled(jid: string): boolean;
+  hasPassed(owner: string, messageId: string, domain: string): boolean;
+  /** Verification's seen records expire with the nodes: removes those older than `before`. */
+  sweepSeen(before: number): number;
+}
+
 const SWEEP_EVERY_MS = 3_600_000;
 
-export function wireProgress(ctx: ServiceContext): Progress {
+export function wireProgress(ctx: ServiceContext, reads: ProgressReads): Progress {
   const { db, clock, config, router, disco, log } = ctx;
   const core = new ProgressCore({
     storage: sqliteProgressStorage(db),
     clock,
     admins: config.admins.map((a) => a.toLowerCase()),
-    isEnrolled: (jid) => findUser(db, jid) !== undefined,
-    hasPassed: (owner, messageId, domain) => hasPassed(db, owner, messageId, domain),
+    isEnrolled: reads.isEnrolled,
+    hasPassed: reads.hasPassed,
     // Notifications leave only once the item is committed (an item written
     // inside a group commit waits for it). ctx.send never throws: an offline
     // subscriber loses nothing, the item stays retrievable.
@@ -62,7 +69,7 @@ export function wireProgress(ctx: ServiceContext): Progress {
   // The seen records (who may report delivery, replay counts) expire with the nodes they belong to.
   const sweep = () => {
     const { before, removed } = core.sweep();
-    return { nodes: removed, seen: sweepSeen(db, before) };
+    return { nodes: removed, seen: reads.sweepSeen(before) };
   };
   const timer = setInterval(() => {
     try {

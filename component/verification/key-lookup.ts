@@ -7,15 +7,9 @@
 import { findKey, findUser } from "../keys/key-store.js";
 import { openSecret } from "../keys/sealed-secret.js";
 import type { Db } from "../store/database.js";
+import type { KeyLookupError, SigningKey } from "./verify-core.js";
 
-export interface SigningKey {
-  secret: Buffer;
-  createdAt: number;
-  retiredAt: number | null;
-  revokedAt: number | null;
-}
-
-export type KeyLookupError = "identity-unknown" | "key-unknown";
+export type { KeyLookupError, SigningKey } from "./verify-core.js";
 
 export class KeyLookup {
   private readonly cache = new Map<string, Buffer>();

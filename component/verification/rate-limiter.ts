@@ -4,7 +4,7 @@
  * continuously, so a burst up to the limit passes and a flood is cut to the
  * rate. The map is bounded: idle full buckets are dropped first.
  */
-import type { Clock } from "../service-context.js";
+import type { Clock } from "../clock.js";
 
 interface Bucket {
   tokens: number;

@@ -8,9 +8,8 @@
 import { organizationalDomain } from "../../protocol/domains.js";
 import { domainOf, parseUserJid } from "../../protocol/jid.js";
 import { macMatches, parseHashHeader, signingInput, type HashHeader, type HeaderField } from "../../signature/index.js";
-import type { Clock } from "../service-context.js";
+import type { Clock } from "../clock.js";
 import { bareMessageId, fromAddresses } from "../../protocol/mail-address.js";
-import type { KeyLookupError, SigningKey } from "./key-lookup.js";
 import { resultOf, type Verification, type VerificationReason } from "../../protocol/verification-outcome.js";
 import { alignSentFields, firstValue } from "../../signature/signed-fields.js";
 
@@ -23,6 +22,16 @@ export interface VerifyRequest {
   /** The requesting entity's domain: who is asking, for <seen>, replay and progress. */
   verifierDomain: string;
 }
+
+/** A signing key as verification needs it (key-lookup.ts finds it in the keys' store). */
+export interface SigningKey {
+  secret: Buffer;
+  createdAt: number;
+  retiredAt: number | null;
+  revokedAt: number | null;
+}
+
+export type KeyLookupError = "identity-unknown" | "key-unknown";
 
 export interface VerifyDeps {
   clock: Clock;

@@ -5,9 +5,9 @@
  */
 import { keyStatements } from "../../component/keys/key-store.js";
 import type { NodeKey } from "../../protocol/progress-node.js";
-import { ProgressCore, type Actor } from "../../component/progress/progress-core.js";
+import { ProgressCore, type ProgressRequester as Actor } from "../../component/progress/progress-core.js";
 import type { ProgressItem, PublishDraft } from "../../protocol/progress-event.js";
-import { sqliteProgressStorage } from "../../component/progress/progress-store.js";
+import { sqliteProgressStorage } from "../../component/progress/sqlite-progress-storage.js";
 import { VerificationEvents } from "../../component/progress/verification-events.js";
 import { openDatabase, type Db } from "../../component/store/database.js";
 import { hasPassed, recordPass } from "../../component/verification/verification-store.js";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import Database from "better-sqlite3";
 import { nodeName, parseNodeName } from "../../../../protocol/progress-node.js";
-import { sqliteProgressStorage } from "../../../../component/progress/progress-store.js";
+import { sqliteProgressStorage } from "../../../../component/progress/sqlite-progress-storage.js";
 import { loadMigrations, migrate } from "../../../../component/store/migrate.js";
 
 const T0 = Date.parse("2026-11-28T10:00:00Z");

@@ -96,7 +96,7 @@ export const recipientDomains = (db: Db, key: NodeKey) => s(db).domains.all(...k
 export const nodesOwnedBy = (db: Db, owner: string, limit: number) => s(db).owned.all(owner, limit).map((r) => r.message_id);
 export const countNodes = (db: Db) => s(db).count.get()!.n;
 export const countRejectedSince = (db: Db, key: NodeKey, since: number) => s(db).rejectedSince.get(...k(key), since)!.n;
-export const countSuppressed = (db: Db, key: NodeKey) => void s(db).suppress.run(...k(key));
+export const addSuppressedRejected = (db: Db, key: NodeKey) => void s(db).suppress.run(...k(key));
 /** Removes nodes (with their items and subscriptions) created before `before`. */
 export const sweepNodes = (db: Db, before: number) => s(db).sweep.run(before).changes;
 
@@ -121,7 +121,7 @@ export function sqliteProgressStorage(db: Db): ProgressStorage {
     ownedBy: (owner, limit) => nodesOwnedBy(db, owner, limit),
     count: () => countNodes(db),
     rejectedSince: (key, since) => countRejectedSince(db, key, since),
-    suppressRejected: (key) => countSuppressed(db, key),
+    suppressRejected: (key) => addSuppressedRejected(db, key),
     sweep: (before) => sweepNodes(db, before),
   };
 }

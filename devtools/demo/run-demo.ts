@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { xml, type Client } from "@xmpp/client";
 import { startProsody, type ProsodyInstance } from "../servers/prosody.js";
 import { closeClient, connectClient } from "../xmpp-client.js";
+import { xsmtpEnv } from "../xsmtp-env.js";
 import { progressNode } from "../../mail/xmpp/publish-progress.js";
 import { DemoOutput } from "./demo-output.js";
 import { runCli, startComponent, stopComponent } from "./demo-tools.js";
@@ -54,13 +55,7 @@ export async function runDemo(): Promise<number> {
     out.detail("accounts: alice@example.org (sender), bob@other.org (a receiving gateway)");
 
     out.begin("Starting the XSMTP component xsmtp.example.org (xsmtp run)");
-    const env = {
-      XSMTP_SERVICE: `xmpp://127.0.0.1:${prosody.componentPort}`,
-      XSMTP_DOMAIN: "xsmtp.example.org",
-      XSMTP_SECRET: componentSecret,
-      XSMTP_DATABASE: join(dir, "xsmtp.sqlite"),
-      XSMTP_KEY_FILE: join(dir, "xsmtp.key"),
-    };
+    const env = xsmtpEnv({ componentPort: prosody.componentPort, secret: componentSecret, stateDir: dir });
     const component = await startComponent(env);
     cleanups.unshift(() => stopComponent(component.child));
     out.detail("online: attached with XEP-0114, store and master key in the demo's temp dir");

@@ -17,12 +17,13 @@ import { closeClient, connectClient } from "../devtools/xmpp-client.js";
 import { benchCore } from "./core-bench.js";
 import { closedLoop, openLoop, ReplyTap } from "../devtools/load/iq-load.js";
 import { machine } from "./machine.js";
-import { rssMb, startComponent, startEcho } from "../devtools/load/processes.js";
+import { rssMb, startEcho } from "../devtools/load/processes.js";
 import { alternate } from "./rounds.js";
 import { createState, seedProgress, seedUsers, userJid } from "../devtools/load/seed.js";
 import { benchSign } from "./sign-bench.js";
 import { renderTable, type Row } from "./table.js";
 import { signedRequests, verifyIqMaker } from "../devtools/load/verify-requests.js";
+import { startComponent } from "../devtools/xsmtp-process.js";
 import { COMPONENT_DOMAIN, TEST_ADMIN, UNLIMITED_VERIFY_RATE, xsmtpEnv } from "../devtools/xsmtp-env.js";
 
 const USERS = 100_000;

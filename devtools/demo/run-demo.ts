@@ -13,9 +13,9 @@ import { xml, type Client } from "@xmpp/client";
 import { startProsody, type ProsodyInstance } from "../servers/prosody.js";
 import { closeClient, connectClient } from "../xmpp-client.js";
 import { xsmtpEnv } from "../xsmtp-env.js";
+import { runXsmtp, startComponent, stopXsmtp, type RunResult } from "../xsmtp-process.js";
 import { progressNode } from "../../mail/xmpp/publish-progress.js";
 import { DemoOutput } from "./demo-output.js";
-import { runCli, startComponent, stopComponent } from "./demo-tools.js";
 
 const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
 const NS_EVENT = "http://jabber.org/protocol/pubsub#event";
@@ -57,7 +57,7 @@ export async function runDemo(): Promise<number> {
     out.begin("Starting the XSMTP component xsmtp.example.org (xsmtp run)");
     const env = xsmtpEnv({ componentPort: prosody.componentPort, secret: componentSecret, stateDir: dir });
     const component = await startComponent(env);
-    cleanups.unshift(() => stopComponent(component.child));
+    cleanups.unshift(() => stopXsmtp(component));
     out.detail("online: attached with XEP-0114, store and master key in the demo's temp dir");
 
     out.begin("Enrolling alice@example.org (xsmtp user enroll)");
@@ -150,6 +150,11 @@ const indent = (text: string) =>
     .split(/\r?\n/)
     .map((l) => `  ${l}`)
     .join("\n");
+
+/** Each step runs the real command, as a user would; none may hang the demo. */
+function runCli(args: string[], env: Record<string, string>, input: Buffer | string = ""): Promise<RunResult> {
+  return runXsmtp(args, env, { input, timeoutMs: 30_000 });
+}
 
 async function runCleanups(cleanups: (() => Promise<void> | void)[]): Promise<void> {
   while (cleanups.length) {

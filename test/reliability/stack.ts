@@ -11,7 +11,7 @@ import type { Client } from "@xmpp/client";
 import type xml from "@xmpp/xml";
 import { createState, seedUsers } from "../../devtools/load/seed.js";
 import { startProsody, type ProsodyInstance } from "../../devtools/servers/prosody.js";
-import { startXsmtp, type XsmtpProcess } from "../../devtools/xsmtp-process.js";
+import { startComponent, type XsmtpProcess } from "../../devtools/xsmtp-process.js";
 import { closeClient, connectClient } from "../../devtools/xmpp-client.js";
 import { stateFiles, TEST_ADMIN, UNLIMITED_VERIFY_RATE, xsmtpEnv } from "../../devtools/xsmtp-env.js";
 
@@ -56,9 +56,8 @@ export async function startStack(opts: { users?: number; env?: Record<string, st
     components,
     component: () => components[components.length - 1]!,
     async startComponent() {
-      const proc = startXsmtp(["run"], env);
+      const proc = await startComponent(env);
       components.push(proc);
-      await proc.waitFor(/"msg":"online"/, 15_000);
       return proc;
     },
     logs: () => components.map((c) => c.output()).join("\n"),

@@ -45,7 +45,7 @@ describe("master key file permissions", () => {
           r.stderr,
           `xsmtp: key file ${keyFile} is accessible by group or others (mode 0${mode.toString(8)}); fix it with: chmod 600 ${keyFile}\n`,
         );
-        assert.equal(r.stdout, "");
+        assert.equal(r.stdout.toString(), "");
       });
     }
   }

@@ -6,16 +6,14 @@
 // prosody user and Prosody runs under `runuser -u prosody`.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { setTimeout as sleep } from "node:timers/promises";
 import { luaString, replaceOnce } from "./config-text.js";
-import { freePort } from "./free-port.js";
+import { launchOnFreePorts, readTextIfAny, relaunchOnSamePorts, watchStartup, type Ports, type PrivateServer } from "./private-server.js";
 import { chownTree, exited, isRoot, run, userIds } from "./process.js";
 import { killGroup, onTestProcessExit } from "./reaper.js";
-import { portAccepts, waitFor } from "./wait.js";
 
 export interface ProsodyOptions {
   componentSecret: string;
@@ -44,33 +42,13 @@ export interface S2sOptions {
 /** The s2s port: peers without SRV records can only assume the default. */
 export const S2S_PORT = 5269;
 
-/** A private XMPP server for tests and the demo: Prosody here, ejabberd in ejabberd.ts beside it. */
-export interface PrivateServer {
-  c2sPort: number;
-  componentPort: number;
-  dir: string;
-  register(user: string, host: string, password: string): Promise<void>;
-  /** SIGTERM, wait for exit, remove the temp dir. */
-  stop(): Promise<void>;
-  /** Stop, then start on the same ports and data; resolves once both ports accept again. */
-  restart(): Promise<void>;
-  /** SIGKILL, as a crash would; the temp dir stays until stop(). */
-  kill(): void;
-  /** The Prosody log and its stdout/stderr, for debugging. */
-  log(): string;
-}
-
+/** stop() is SIGTERM and wait for exit; log() is the Prosody log and its stdout/stderr. */
 export type ProsodyInstance = PrivateServer;
 
 // Compiled to dist/devtools/servers/prosody.js: the repo root is three levels up.
 const exampleConfig = fileURLToPath(new URL("../../../prosody.example.cfg.lua", import.meta.url));
 const startTimeoutMs = 10_000;
 const stopTimeoutMs = 5_000;
-
-interface Ports {
-  c2s: number;
-  component: number;
-}
 
 function renderConfig(example: string, dir: string, ports: Ports, options: ProsodyOptions): string {
   const [firstHost, ...otherHosts] = options.hosts ?? ["example.org", "other.org"];
@@ -148,13 +126,7 @@ export async function startProsody(options: ProsodyOptions): Promise<ProsodyInst
   let child: ChildProcess | undefined;
   let output = "";
   let forget: () => void = () => {};
-  const readLog = (): string => {
-    try {
-      return readFileSync(logPath, "utf8");
-    } catch {
-      return "";
-    }
-  };
+  const readLog = (): string => readTextIfAny(logPath);
   const log = (): string => `${readLog()}${output ? `\n--- stdout/stderr ---\n${output}` : ""}`;
 
   async function launch(ports: Ports): Promise<"up" | "port-taken"> {
@@ -176,28 +148,20 @@ export async function startProsody(options: ProsodyOptions): Promise<ProsodyInst
       rmSync(dir, { recursive: true, force: true });
     });
 
-    // Prosody keeps running when a port is taken (it only logs an error), and a
-    // taken port would accept our probe: trust the log, then probe the ports.
-    const activated = (service: string, port: number, address = "127.0.0.1"): boolean =>
-      readLog().slice(logOffset).includes(`Activated service '${service}' on [${address}]:${port}`);
-    const s2sUp = (): boolean => !options.s2s || activated("s2s", S2S_PORT, options.s2s.address);
-    let outcome: "up" | "port-taken" | "exited" | undefined;
-    const waiting = waitFor(
-      async () => {
-        const fresh = readLog().slice(logOffset);
-        if (fresh.includes("Failed to open server port")) outcome = "port-taken";
-        else if (proc.exitCode !== null || proc.signalCode !== null) outcome = "exited";
-        else if (activated("c2s", ports.c2s) && activated("component", ports.component) && s2sUp()) {
-          if ((await portAccepts(ports.c2s)) && (await portAccepts(ports.component))) outcome = "up";
-        }
-        return outcome !== undefined;
-      },
-      {
-        timeoutMs: startTimeoutMs,
-        describe: () => `Prosody did not come up within ${startTimeoutMs} ms in ${dir}:\n${log()}`,
-      },
-    );
-    await waiting.catch(async (error: unknown) => {
+    // Prosody keeps running when a port is taken: it only logs an error.
+    const activated = (fresh: string, service: string, port: number, address = "127.0.0.1"): boolean =>
+      fresh.includes(`Activated service '${service}' on [${address}]:${port}`);
+    const outcome = await watchStartup(ports, {
+      freshLog: () => readLog().slice(logOffset),
+      portTaken: "Failed to open server port",
+      listening: (fresh) =>
+        activated(fresh, "c2s", ports.c2s) &&
+        activated(fresh, "component", ports.component) &&
+        (!options.s2s || activated(fresh, "s2s", S2S_PORT, options.s2s.address)),
+      exited: () => proc.exitCode !== null || proc.signalCode !== null,
+      timeoutMs: startTimeoutMs,
+      describe: () => `Prosody did not come up within ${startTimeoutMs} ms in ${dir}:\n${log()}`,
+    }).catch(async (error: unknown) => {
       await terminate();
       throw error;
     });
@@ -228,21 +192,15 @@ export async function startProsody(options: ProsodyOptions): Promise<ProsodyInst
     child = undefined;
   }
 
-  let ports: Ports | undefined;
-  for (let attempt = 1; !ports; attempt++) {
-    const candidate = { c2s: await freePort(), component: await freePort() };
-    if (candidate.c2s === candidate.component) continue;
-    await writeFile(configPath, renderConfig(example, dir, candidate, options));
+  const configure = async (ports: Ports): Promise<void> => {
+    await writeFile(configPath, renderConfig(example, dir, ports, options));
     if (owner) await chownTree(dir, owner);
-    const result = await launch(candidate);
-    if (result === "up") ports = candidate;
-    else if (attempt >= 3) throw new Error(`Prosody could not bind free ports three times:\n${log()}`);
-  }
-  const { c2s, component } = ports;
+  };
+  const ports = await launchOnFreePorts("Prosody", { configure, launch, log });
 
   return {
-    c2sPort: c2s,
-    componentPort: component,
+    c2sPort: ports.c2s,
+    componentPort: ports.component,
     dir,
     async register(user, host, password) {
       const [command, args] = asProsody("prosodyctl", ["--config", configPath, "register", user, host, password]);
@@ -254,11 +212,7 @@ export async function startProsody(options: ProsodyOptions): Promise<ProsodyInst
     },
     async restart() {
       await terminate();
-      // The ports were ours a moment ago; give the kernel a beat if rebinding races.
-      for (let attempt = 1; (await launch({ c2s, component })) === "port-taken"; attempt++) {
-        if (attempt >= 3) throw new Error(`Prosody could not rebind its ports on restart:\n${log()}`);
-        await sleep(200);
-      }
+      await relaunchOnSamePorts("Prosody", ports, { launch, log });
     },
     kill() {
       killGroup(child?.pid, "SIGKILL");

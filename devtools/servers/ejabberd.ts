@@ -4,15 +4,15 @@
 //
 // ejabberdctl reads /etc/ejabberd/ejabberdctl.cfg unless given --ctl-config,
 // and that file would reset the config path: each instance gets its own.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { replaceOnce, yamlString } from "./config-text.js";
-import { launchOnFreePorts, readTextIfAny, relaunchOnSamePorts, watchStartup, type Ports, type PrivateServer } from "./private-server.js";
-import { chownTree, isRoot, run, userIds } from "./process.js";
+import { readTextIfAny, startPrivateServer, watchStartup, type Ports, type PrivateServer } from "./private-server.js";
+import { isRoot, run, userIds } from "./process.js";
 import { onTestProcessExit } from "./reaper.js";
 
 export interface EjabberdOptions {
@@ -109,37 +109,22 @@ export async function startEjabberd(options: EjabberdOptions): Promise<EjabberdI
       listening: (fresh) => listening(fresh, "ejabberd_c2s", ports.c2s) && listening(fresh, "ejabberd_service", ports.component),
       timeoutMs: startTimeoutMs,
       describe: () => `ejabberd did not come up within ${startTimeoutMs} ms in ${dir}:\n${log()}`,
-    }).catch(async (error: unknown) => {
-      await terminate();
-      throw error;
+      terminate,
     });
-    if (outcome === "up") return "up";
-    await terminate();
-    return "port-taken";
+    return outcome === "up" ? "up" : "port-taken";
   }
 
-  const configure = async (ports: Ports): Promise<void> => {
-    await writeFile(configPath, renderConfig(example, ports, options));
-    if (owner) await chownTree(dir, owner);
-  };
-  const ports = await launchOnFreePorts("ejabberd", { configure, launch, log });
-
-  return {
-    c2sPort: ports.c2s,
-    componentPort: ports.component,
+  return startPrivateServer("ejabberd", {
     dir,
+    configPath,
+    renderConfig: (ports) => renderConfig(example, ports, options),
+    owner,
+    launch,
+    terminate,
     async register(user, host, password) {
       await ctl("register", user, host, password);
     },
-    async stop() {
-      await terminate();
-      await rm(dir, { recursive: true, force: true });
-    },
-    async restart() {
-      await terminate();
-      await relaunchOnSamePorts("ejabberd", ports, { launch, log });
-    },
     kill: hardKill,
     log,
-  };
+  });
 }

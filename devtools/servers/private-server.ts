@@ -4,8 +4,10 @@
 // read the log since launch, then probe the ports; the retry rules must be
 // the same for both or one harness flakes where the other does not.
 import { readFileSync } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "./free-port.js";
+import { chownTree } from "./process.js";
 import { portAccepts, waitFor } from "./wait.js";
 
 /** A private XMPP server for tests and the demo: Prosody (prosody.ts) or ejabberd (ejabberd.ts). */
@@ -53,16 +55,19 @@ export interface StartupSigns {
   timeoutMs: number;
   /** The timeout's error message (with the log). */
   describe(): string;
+  /** Stops what was launched: called unless the server came up. */
+  terminate(): Promise<void>;
 }
 
 /**
  * Waits until the log says the ports are bound and both accept a connection,
  * or says a port was taken, or the server exits. A taken port would accept
- * our probe too, so the log is trusted first.
+ * our probe too, so the log is trusted first. Anything but "up" (a timeout
+ * too) leaves the server stopped.
  */
 export async function watchStartup(ports: Ports, signs: StartupSigns): Promise<LaunchOutcome> {
   let outcome: LaunchOutcome | undefined;
-  await waitFor(
+  const waiting = waitFor(
     async () => {
       const fresh = signs.freshLog();
       if (fresh.includes(signs.portTaken)) outcome = "port-taken";
@@ -74,35 +79,64 @@ export async function watchStartup(ports: Ports, signs: StartupSigns): Promise<L
     },
     { timeoutMs: signs.timeoutMs, describe: signs.describe },
   );
+  await waiting.catch(async (error: unknown) => {
+    await signs.terminate();
+    throw error;
+  });
+  if (outcome !== "up") await signs.terminate();
   return outcome!;
 }
 
-export interface Launcher {
-  /** Writes the config for these ports. */
-  configure(ports: Ports): Promise<void>;
+/** What one server brings; startPrivateServer does the rest the same way for both. */
+export interface ServerParts {
+  dir: string;
+  configPath: string;
+  renderConfig(ports: Ports): string;
+  /** The system user the server drops to when we are root: its temp dir must be its own. */
+  owner?: { uid: number; gid: number };
   /** Starts the server on the configured ports; stops it again unless it came up. */
   launch(ports: Ports): Promise<"up" | "port-taken">;
+  /** Stops the server process; the temp dir stays. */
+  terminate(): Promise<void>;
+  register: PrivateServer["register"];
+  kill(): void;
   log(): string;
 }
 
 /**
- * Picks two free ports, configures and launches, up to three times: a free
- * port can be taken by another process before the server binds it.
+ * Picks two free ports, configures and launches, up to three times (a free
+ * port can be taken by another process before the server binds it); stop()
+ * and restart() keep those ports.
  */
-export async function launchOnFreePorts(name: string, server: Launcher): Promise<Ports> {
-  for (let attempt = 1; ; attempt++) {
+export async function startPrivateServer(name: string, parts: ServerParts): Promise<PrivateServer> {
+  let ports: Ports | undefined;
+  for (let attempt = 1; !ports; attempt++) {
     const candidate = { c2s: await freePort(), component: await freePort() };
     if (candidate.c2s === candidate.component) continue;
-    await server.configure(candidate);
-    if ((await server.launch(candidate)) === "up") return candidate;
-    if (attempt >= 3) throw new Error(`${name} could not bind free ports three times:\n${server.log()}`);
+    await writeFile(parts.configPath, parts.renderConfig(candidate));
+    if (parts.owner) await chownTree(parts.dir, parts.owner);
+    if ((await parts.launch(candidate)) === "up") ports = candidate;
+    else if (attempt >= 3) throw new Error(`${name} could not bind free ports three times:\n${parts.log()}`);
   }
-}
-
-/** Launches again on the ports just released; the kernel may need a beat before they rebind. */
-export async function relaunchOnSamePorts(name: string, ports: Ports, server: Omit<Launcher, "configure">): Promise<void> {
-  for (let attempt = 1; (await server.launch(ports)) === "port-taken"; attempt++) {
-    if (attempt >= 3) throw new Error(`${name} could not rebind its ports on restart:\n${server.log()}`);
-    await sleep(200);
-  }
+  const bound = ports;
+  return {
+    c2sPort: bound.c2s,
+    componentPort: bound.component,
+    dir: parts.dir,
+    register: parts.register,
+    async stop() {
+      await parts.terminate();
+      await rm(parts.dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await parts.terminate();
+      // The ports were ours a moment ago; give the kernel a beat if rebinding races.
+      for (let attempt = 1; (await parts.launch(bound)) === "port-taken"; attempt++) {
+        if (attempt >= 3) throw new Error(`${name} could not rebind its ports on restart:\n${parts.log()}`);
+        await sleep(200);
+      }
+    },
+    kill: parts.kill,
+    log: parts.log,
+  };
 }

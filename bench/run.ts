@@ -12,20 +12,21 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Client } from "@xmpp/client";
 import xml from "@xmpp/xml";
-import { openDatabase } from "../component/store/database.js";
 import { startProsody } from "../devtools/servers/prosody.js";
 import { closeClient, connectClient } from "../devtools/xmpp-client.js";
 import { benchCore } from "./core-bench.js";
 import { closedLoop, openLoop, ReplyTap } from "../devtools/load/iq-load.js";
 import { machine } from "./machine.js";
-import { rssMb, startComponent, startEcho } from "../devtools/load/processes.js";
+import { rssMb, startEcho } from "../devtools/load/processes.js";
 import { alternate } from "./rounds.js";
-import { seedProgress, seedUsers, userJid, writeMasterKey } from "../devtools/load/seed.js";
+import { createState, seedProgress, seedUsers, userJid } from "../devtools/load/seed.js";
 import { benchSign } from "./sign-bench.js";
 import { renderTable, type Row } from "./table.js";
 import { signedRequests, verifyIqMaker } from "../devtools/load/verify-requests.js";
 import { NS_PROGRESS, NS_PUBSUB } from "../protocol/namespaces.js";
 import { nodeName } from "../protocol/progress-node.js";
+import { startComponent } from "../devtools/xsmtp-process.js";
+import { COMPONENT_DOMAIN, TEST_ADMIN, UNLIMITED_VERIFY_RATE, xsmtpEnv } from "../devtools/xsmtp-env.js";
 
 const USERS = 100_000;
 const PROGRESS_ITEMS = 1_000_000;
@@ -34,7 +35,6 @@ const CONCURRENCY = 64;
 const OPEN_RATE = 1_000;
 const OPEN_MS = 10_000;
 const SECRET = "bench-component-secret";
-const DOMAIN = "xsmtp.example.org";
 const ECHO = "echo.example.org";
 
 const outIndex = process.argv.indexOf("--out");
@@ -45,11 +45,8 @@ const dir = mkdtempSync(join(tmpdir(), "xsmtp-bench-"));
 const figures: Record<string, unknown> = { machine: machine() };
 try {
   step("seeding");
-  const database = join(dir, "xsmtp.sqlite");
-  const keyFile = join(dir, "xsmtp.key");
-  const masterKey = writeMasterKey(keyFile);
+  const { masterKey, db } = createState(dir);
   let t = performance.now();
-  const db = openDatabase(database);
   seedUsers(db, masterKey, USERS);
   figures.seed_users_s = (performance.now() - t) / 1000;
   t = performance.now();
@@ -57,18 +54,13 @@ try {
   figures.seed_progress_s = (performance.now() - t) / 1000;
   db.close();
 
-  const env: Record<string, string> = {
-    XSMTP_SERVICE: "xmpp://127.0.0.1:1",
-    XSMTP_DOMAIN: DOMAIN,
-    XSMTP_SECRET: SECRET,
-    XSMTP_DATABASE: database,
-    XSMTP_KEY_FILE: keyFile,
-    XSMTP_ADMINS: "admin@example.org",
-    // The per-domain limit (default 600/min) protects production from one
-    // verifier; here one domain is the whole load on purpose.
-    XSMTP_VERIFY_RATE: "1000000000",
-    XSMTP_LOG_LEVEL: "info",
-  };
+  // No component port yet: the core bench runs the service without connecting.
+  const env = xsmtpEnv({
+    secret: SECRET,
+    stateDir: dir,
+    admins: TEST_ADMIN,
+    extra: { XSMTP_VERIFY_RATE: UNLIMITED_VERIFY_RATE, XSMTP_LOG_LEVEL: "info" },
+  });
   const signed = signedRequests(2_000, USERS);
 
   step("core verify vs hmac");
@@ -90,7 +82,7 @@ try {
       clients.push(await connectClient({ port: prosody.c2sPort, domain: "other.org", username: `bob${i}`, password: "pw" }));
     }
     const tap = new ReplyTap(clients);
-    const verifyTo = verifyIqMaker(signed, DOMAIN);
+    const verifyTo = verifyIqMaker(signed, COMPONENT_DOMAIN);
     const verifyEcho = verifyIqMaker(signed, ECHO);
 
     step("closed loop: verify vs echo");
@@ -122,7 +114,7 @@ try {
     let headlines = 0;
     ownerClient.on("stanza", (s) => void (s.is("message") && s.attrs.type === "headline" && headlines++));
     const publish = (id: string, n: number) =>
-      `<iq type='set' id='${id}' to='${DOMAIN}'><pubsub xmlns='${NS_PUBSUB}'><publish node='${nodeName({ owner: userJid(1), messageId: `pub-${n % 50}@example.org` })}'><item><progress xmlns='${NS_PROGRESS}' stage='relayed'/></item></publish></pubsub></iq>`;
+      `<iq type='set' id='${id}' to='${COMPONENT_DOMAIN}'><pubsub xmlns='${NS_PUBSUB}'><publish node='${nodeName({ owner: userJid(1), messageId: `pub-${n % 50}@example.org` })}'><item><progress xmlns='${NS_PROGRESS}' stage='relayed'/></item></publish></pubsub></iq>`;
     const pub = await closedLoop([ownerClient], new ReplyTap([ownerClient]), publish, { concurrency: 16, durationMs: 4_000, warmupMs: 500 });
     if (pub.errors > 0) throw new Error(`${pub.errors} publishes answered with an error`);
     Object.assign(figures, { progress_publish_per_s: pub.perS, progress_headlines: headlines });

@@ -14,8 +14,9 @@ import { startProsody, type ProsodyInstance } from "../servers/prosody.js";
 import { closeClient, connectClient } from "../xmpp-client.js";
 import { NS_PROGRESS, NS_PUBSUB, NS_PUBSUB_EVENT as NS_EVENT } from "../../protocol/namespaces.js";
 import { progressNode } from "../../protocol/progress-node.js";
+import { xsmtpEnv } from "../xsmtp-env.js";
+import { runXsmtp, startComponent, stopXsmtp, type RunResult } from "../xsmtp-process.js";
 import { DemoOutput } from "./demo-output.js";
-import { runCli, startComponent, stopComponent } from "./demo-tools.js";
 
 const MESSAGE_ID = `demo-${Date.now()}@example.org`;
 
@@ -52,15 +53,9 @@ export async function runDemo(): Promise<number> {
     out.detail("accounts: alice@example.org (sender), bob@other.org (a receiving gateway)");
 
     out.begin("Starting the XSMTP component xsmtp.example.org (xsmtp run)");
-    const env = {
-      XSMTP_SERVICE: `xmpp://127.0.0.1:${prosody.componentPort}`,
-      XSMTP_DOMAIN: "xsmtp.example.org",
-      XSMTP_SECRET: componentSecret,
-      XSMTP_DATABASE: join(dir, "xsmtp.sqlite"),
-      XSMTP_KEY_FILE: join(dir, "xsmtp.key"),
-    };
+    const env = xsmtpEnv({ componentPort: prosody.componentPort, secret: componentSecret, stateDir: dir });
     const component = await startComponent(env);
-    cleanups.unshift(() => stopComponent(component.child));
+    cleanups.unshift(() => stopXsmtp(component));
     out.detail("online: attached with XEP-0114, store and master key in the demo's temp dir");
 
     out.begin("Enrolling alice@example.org (xsmtp user enroll)");
@@ -153,6 +148,11 @@ const indent = (text: string) =>
     .split(/\r?\n/)
     .map((l) => `  ${l}`)
     .join("\n");
+
+/** Each step runs the real command, as a user would; none may hang the demo. */
+function runCli(args: string[], env: Record<string, string>, input: Buffer | string = ""): Promise<RunResult> {
+  return runXsmtp(args, env, { input, timeoutMs: 30_000 });
+}
 
 async function runCleanups(cleanups: (() => Promise<void> | void)[]): Promise<void> {
   while (cleanups.length) {

@@ -1,16 +1,9 @@
-/** The processes under load: `xsmtp run` as in production, the echo baseline, and their memory. */
+/** The echo baseline the benchmark loads beside `xsmtp run` (devtools/xsmtp-process.ts), and their memory. */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { startXsmtp, type XsmtpProcess } from "../xsmtp-process.js";
 
 const ECHO_BIN = fileURLToPath(new URL("./echo-component.js", import.meta.url));
-
-export async function startComponent(env: Record<string, string>): Promise<XsmtpProcess> {
-  const proc = startXsmtp(["run"], env);
-  await proc.waitFor(/"msg":"online"/, 15_000);
-  return proc;
-}
 
 export async function startEcho(service: string, domain: string, secret: string) {
   const child = spawn(process.execPath, [ECHO_BIN, service, domain, secret], { stdio: ["ignore", "pipe", "inherit"] });

@@ -8,7 +8,8 @@ import { createHmac, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { keyStatements } from "../../component/keys/key-store.js";
 import { sealSecret } from "../../component/keys/sealed-secret.js";
-import type { Db } from "../../component/store/database.js";
+import { openDatabase, type Db } from "../../component/store/database.js";
+import { stateFiles } from "../xsmtp-env.js";
 
 export const KEY_ID = "k1";
 const derivation = randomBytes(32);
@@ -21,6 +22,17 @@ export function writeMasterKey(file: string): Buffer {
   const key = randomBytes(32);
   writeFileSync(file, key.toString("base64url") + "\n", { mode: 0o600 });
   return key;
+}
+
+/**
+ * Starts a state folder (xsmtp-env.ts's stateDir) to seed before `xsmtp run`
+ * starts on it: a fresh master key file and the opened, migrated database.
+ * The caller seeds and closes the database.
+ */
+export function createState(dir: string): { masterKey: Buffer; db: Db } {
+  const { database, keyFile } = stateFiles(dir);
+  const masterKey = writeMasterKey(keyFile);
+  return { masterKey, db: openDatabase(database) };
 }
 
 /** Enrolls users 1..n, each with key k1 and its own address. */

@@ -4,18 +4,16 @@
 //
 // ejabberdctl reads /etc/ejabberd/ejabberdctl.cfg unless given --ctl-config,
 // and that file would reset the config path: each instance gets its own.
-import type { PrivateServer } from "./prosody.js";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { replaceOnce, yamlString } from "./config-text.js";
-import { freePort } from "./free-port.js";
-import { chownTree, isRoot, run, userIds } from "./process.js";
+import { readTextIfAny, startPrivateServer, watchStartup, type Ports, type PrivateServer } from "./private-server.js";
+import { isRoot, run, userIds } from "./process.js";
 import { onTestProcessExit } from "./reaper.js";
-import { portAccepts, waitFor } from "./wait.js";
 
 export interface EjabberdOptions {
   componentSecret: string;
@@ -31,11 +29,6 @@ export type EjabberdInstance = PrivateServer;
 // Compiled to dist/devtools/servers/ejabberd.js: the repo root is three levels up.
 const exampleConfig = fileURLToPath(new URL("../../../ejabberd.example.yml", import.meta.url));
 const startTimeoutMs = 20_000;
-
-interface Ports {
-  c2s: number;
-  component: number;
-}
 
 function renderConfig(example: string, ports: Ports, options: EjabberdOptions): string {
   const hosts = options.hosts ?? ["example.org", "other.org"];
@@ -78,19 +71,12 @@ export async function startEjabberd(options: EjabberdOptions): Promise<EjabberdI
     ].join("\n"),
   );
 
-  const readText = (path: string): string => {
-    try {
-      return readFileSync(path, "utf8");
-    } catch {
-      return "";
-    }
-  };
-  const readLog = (): string => readText(join(logsDir, "ejabberd.log"));
-  const log = (): string => `${readLog()}\n--- error.log ---\n${readText(join(logsDir, "error.log"))}`;
+  const readLog = (): string => readTextIfAny(join(logsDir, "ejabberd.log"));
+  const log = (): string => `${readLog()}\n--- error.log ---\n${readTextIfAny(join(logsDir, "error.log"))}`;
   const ctl = (...args: string[]): Promise<string> => run("ejabberdctl", ["--ctl-config", ctlConfig, ...args]);
 
   const hardKill = (): void => {
-    const pid = Number(readText(pidPath).trim());
+    const pid = Number(readTextIfAny(pidPath).trim());
     if (pid > 0) {
       try {
         process.kill(pid, "SIGKILL");
@@ -115,60 +101,30 @@ export async function startEjabberd(options: EjabberdOptions): Promise<EjabberdI
       rmSync(dir, { recursive: true, force: true });
     });
     await ctl("start"); // detaches at once
-    const listening = (module: string, port: number): boolean =>
-      readLog().slice(logOffset).includes(`Start accepting TCP connections at 127.0.0.1:${port} for ${module}`);
-    let outcome: "up" | "port-taken" | undefined;
-    try {
-      await waitFor(
-        async () => {
-          if (readLog().slice(logOffset).includes("Failed to open socket")) outcome = "port-taken";
-          else if (listening("ejabberd_c2s", ports.c2s) && listening("ejabberd_service", ports.component)) {
-            if ((await portAccepts(ports.c2s)) && (await portAccepts(ports.component))) outcome = "up";
-          }
-          return outcome !== undefined;
-        },
-        {
-          timeoutMs: startTimeoutMs,
-          describe: () => `ejabberd did not come up within ${startTimeoutMs} ms in ${dir}:\n${log()}`,
-        },
-      );
-    } catch (error) {
-      await terminate();
-      throw error;
-    }
-    if (outcome === "port-taken") await terminate();
-    return outcome ?? "port-taken";
+    const listening = (fresh: string, module: string, port: number): boolean =>
+      fresh.includes(`Start accepting TCP connections at 127.0.0.1:${port} for ${module}`);
+    const outcome = await watchStartup(ports, {
+      freshLog: () => readLog().slice(logOffset),
+      portTaken: "Failed to open socket",
+      listening: (fresh) => listening(fresh, "ejabberd_c2s", ports.c2s) && listening(fresh, "ejabberd_service", ports.component),
+      timeoutMs: startTimeoutMs,
+      describe: () => `ejabberd did not come up within ${startTimeoutMs} ms in ${dir}:\n${log()}`,
+      terminate,
+    });
+    return outcome === "up" ? "up" : "port-taken";
   }
 
-  let ports: Ports | undefined;
-  for (let attempt = 1; !ports; attempt++) {
-    const candidate = { c2s: await freePort(), component: await freePort() };
-    if (candidate.c2s === candidate.component) continue;
-    await writeFile(configPath, renderConfig(example, candidate, options));
-    if (owner) await chownTree(dir, owner);
-    if ((await launch(candidate)) === "up") ports = candidate;
-    else if (attempt >= 3) throw new Error(`ejabberd could not bind free ports three times:\n${log()}`);
-  }
-  const { c2s, component } = ports;
-
-  return {
-    c2sPort: c2s,
-    componentPort: component,
+  return startPrivateServer("ejabberd", {
     dir,
+    configPath,
+    renderConfig: (ports) => renderConfig(example, ports, options),
+    owner,
+    launch,
+    terminate,
     async register(user, host, password) {
       await ctl("register", user, host, password);
     },
-    async stop() {
-      await terminate();
-      await rm(dir, { recursive: true, force: true });
-    },
-    async restart() {
-      await terminate();
-      if ((await launch({ c2s, component })) === "port-taken") {
-        throw new Error(`ejabberd could not rebind its ports on restart:\n${log()}`);
-      }
-    },
     kill: hardKill,
     log,
-  };
+  });
 }

@@ -9,14 +9,14 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { Client } from "@xmpp/client";
 import type xml from "@xmpp/xml";
-import { openDatabase } from "../../component/store/database.js";
-import { seedUsers, writeMasterKey } from "../../devtools/load/seed.js";
+import { createState, seedUsers } from "../../devtools/load/seed.js";
 import { startProsody, type ProsodyInstance } from "../../devtools/servers/prosody.js";
-import { startXsmtp, type XsmtpProcess } from "../../devtools/xsmtp-process.js";
+import { startComponent, type XsmtpProcess } from "../../devtools/xsmtp-process.js";
 import { closeClient, connectClient } from "../../devtools/xmpp-client.js";
+import { stateFiles, TEST_ADMIN, UNLIMITED_VERIFY_RATE, xsmtpEnv } from "../../devtools/xsmtp-env.js";
 
 export const SECRET = "reliability-component-secret";
-export const DOMAIN = "xsmtp.example.org";
+export { COMPONENT_DOMAIN as DOMAIN } from "../../devtools/xsmtp-env.js";
 
 export interface Stack {
   prosody: ProsodyInstance;
@@ -34,24 +34,18 @@ export interface Stack {
 
 export async function startStack(opts: { users?: number; env?: Record<string, string> } = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), "xsmtp-rel-"));
-  const database = join(dir, "xsmtp.sqlite");
-  const keyFile = join(dir, "xsmtp.key");
-  const masterKey = writeMasterKey(keyFile);
-  const db = openDatabase(database);
+  const { database } = stateFiles(dir);
+  const { masterKey, db } = createState(dir);
   seedUsers(db, masterKey, opts.users ?? 100);
   db.close();
   const prosody = await startProsody({ componentSecret: SECRET });
-  const env: Record<string, string> = {
-    XSMTP_SERVICE: `xmpp://127.0.0.1:${prosody.componentPort}`,
-    XSMTP_DOMAIN: DOMAIN,
-    XSMTP_SECRET: SECRET,
-    XSMTP_DATABASE: database,
-    XSMTP_KEY_FILE: keyFile,
-    XSMTP_ADMINS: "admin@example.org",
-    XSMTP_VERIFY_RATE: "1000000000",
-    XSMTP_LOG_LEVEL: "debug",
-    ...opts.env,
-  };
+  const env = xsmtpEnv({
+    componentPort: prosody.componentPort,
+    secret: SECRET,
+    stateDir: dir,
+    admins: TEST_ADMIN,
+    extra: { XSMTP_VERIFY_RATE: UNLIMITED_VERIFY_RATE, XSMTP_LOG_LEVEL: "debug", ...opts.env },
+  });
   const components: XsmtpProcess[] = [];
   const clients: Client[] = [];
   const registered = new Set<string>();
@@ -62,9 +56,8 @@ export async function startStack(opts: { users?: number; env?: Record<string, st
     components,
     component: () => components[components.length - 1]!,
     async startComponent() {
-      const proc = startXsmtp(["run"], env);
+      const proc = await startComponent(env);
       components.push(proc);
-      await proc.waitFor(/"msg":"online"/, 15_000);
       return proc;
     },
     logs: () => components.map((c) => c.output()).join("\n"),

@@ -119,7 +119,7 @@ export async function startGatewayStack(receiverEnv: Record<string, string> = {}
 export async function enroll(gw: Gateway, jid: string): Promise<string> {
   const r = await runXsmtp(["user", "enroll", jid, "--label", "laptop", "--json"], gw.env);
   if (r.code !== 0) throw new Error(`enroll ${jid}: ${r.stderr}`);
-  return (JSON.parse(r.stdout) as { key_id: string }).key_id;
+  return (JSON.parse(r.stdout.toString()) as { key_id: string }).key_id;
 }
 
 /** swaks to a Postfix; resolves with its exit code and transcript. */

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { loadConfig, type Config } from "../../component/config/config.js";
 import { createLogger, silentLogger } from "../../component/log/logger.js";
 import { startService, type RunningService } from "../../component/service.js";
+import { TEST_ADMIN, xsmtpEnv } from "../../devtools/xsmtp-env.js";
 
 export interface TestService {
   service: RunningService;
@@ -18,15 +19,7 @@ export interface TestService {
 
 export async function startTestService(componentPort: number, secret: string, env: Record<string, string> = {}): Promise<TestService> {
   const dir = mkdtempSync(join(tmpdir(), "xsmtp-svc-"));
-  const fullEnv = {
-    XSMTP_SERVICE: `xmpp://127.0.0.1:${componentPort}`,
-    XSMTP_DOMAIN: "xsmtp.example.org",
-    XSMTP_SECRET: secret,
-    XSMTP_DATABASE: join(dir, "xsmtp.sqlite"),
-    XSMTP_KEY_FILE: join(dir, "xsmtp.key"),
-    XSMTP_ADMINS: "admin@example.org",
-    ...env,
-  };
+  const fullEnv = xsmtpEnv({ componentPort, secret, stateDir: dir, admins: TEST_ADMIN, extra: env });
   const config = loadConfig({ env: fullEnv, require: "component" });
   const log = process.env.XSMTP_TEST_LOG ? createLogger("debug") : silentLogger();
   const service = startService(config, { log, backoff: { initial: 100, max: 1000 } });

@@ -7,23 +7,7 @@
  * References: PROTOCOL.md §3; RFC 6376 §3.4.2, §3.4.4, §3.7, §5.4.2.
  */
 import { createHmac } from "node:crypto";
-import { createRequire } from "node:module";
-
-interface ParsedLine {
-  key: string | null;
-  line: Buffer;
-}
-const require = createRequire(import.meta.url);
-const tools = require("mailauth/lib/tools") as {
-  parseHeaders(buf: Buffer): { parsed: ParsedLine[] };
-  getSigningHeaderLines(parsed: ParsedLine[], fieldNames: string, verify: boolean): { keys: string; headers: ParsedLine[] };
-};
-const { relaxedHeaders } = require("mailauth/lib/dkim/header/relaxed") as {
-  relaxedHeaders(type: string, lines: { headers: ParsedLine[] }, options: { signatureHeaderLine: string }): { canonicalizedHeader: Buffer };
-};
-const { RelaxedHash } = require("mailauth/lib/dkim/body/relaxed") as {
-  RelaxedHash: new (algorithm: string) => { update(chunk: Buffer): void; digest(encoding: "base64"): string };
-};
+import { mailauthTools as tools, RelaxedHash, relaxedHeaders } from "./mailauth-internals.js";
 
 /** Splits a message at its first empty line (LF or CRLF). */
 export function headAndBody(message: Buffer): { head: Buffer; body: Buffer } {

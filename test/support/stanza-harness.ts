@@ -11,6 +11,7 @@ import type { Clock } from "../../component/service-context.js";
 import { startService, type RunningService } from "../../component/service.js";
 import { randomBytes } from "node:crypto";
 import { openDatabase } from "../../component/store/database.js";
+import { TEST_ADMIN, xsmtpEnv } from "../../devtools/xsmtp-env.js";
 
 export interface Harness {
   service: RunningService;
@@ -28,13 +29,7 @@ export const TEST_CLOCK_START = Date.parse("2026-11-28T10:00:00Z");
 
 export function startHarness(env: Record<string, string> = {}): Harness {
   const config = loadConfig({
-    env: {
-      XSMTP_SERVICE: "xmpp://127.0.0.1:1",
-      XSMTP_DOMAIN: "xsmtp.example.org",
-      XSMTP_SECRET: "unused",
-      XSMTP_ADMINS: "admin@example.org",
-      ...env,
-    },
+    env: xsmtpEnv({ admins: TEST_ADMIN, extra: env }),
     require: "component",
   });
   let now = TEST_CLOCK_START;

@@ -45,7 +45,7 @@ describe("component on ejabberd", () => {
   it("verifies a message signed with a key enrolled by the CLI", async () => {
     const r = await runXsmtp(["user", "enroll", "alice@example.org", "--json"], svc.env);
     assert.equal(r.code, 0, r.stderr);
-    const key = JSON.parse(r.stdout);
+    const key = JSON.parse(r.stdout.toString());
     const { signature, sent } = sign(aliceMessage({ "Message-ID": "<ej-1@example.org>" }), {
       keyId: key.key_id,
       secret: decodeSecret(key.secret)!,

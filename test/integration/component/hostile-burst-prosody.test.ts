@@ -64,7 +64,7 @@ describe("a hostile verify burst through Prosody does not stall the component", 
   it(`${BURST} maximal hostile verify IQs; pings p99 under ${P99_PING_MS} ms, max under ${MAX_PING_MS} ms`, async () => {
     const r = await runXsmtp(["user", "enroll", "alice@example.org", "--json"], svc.env);
     assert.equal(r.code, 0, r.stderr);
-    const key = JSON.parse(r.stdout) as { key_id: string; secret: string };
+    const key = JSON.parse(r.stdout.toString()) as { key_id: string; secret: string };
     const signer = { keyId: key.key_id, secret: decodeSecret(key.secret)!, t: Math.floor(Date.now() / 1000) };
 
     // Four shapes, each within the limits (so decided in full) or just past them.

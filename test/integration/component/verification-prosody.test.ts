@@ -24,7 +24,7 @@ describe("verification through Prosody", () => {
   const user = async (...args: string[]) => {
     const r = await runXsmtp(["user", ...args, "--json"], svc.env);
     assert.equal(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout);
+    return JSON.parse(r.stdout.toString());
   };
   const ask = async (signature: string, sent: { name: string; value: string }[]) => {
     const iq = verifyIq("x", signature, sent);

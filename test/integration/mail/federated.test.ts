@@ -66,7 +66,7 @@ describe("mail across two federated Prosody servers (s2s)", { timeout: 60_000 },
     svc = await startTestService(a.componentPort, COMPONENT_SECRET);
     const enrolled = await runXsmtp(["user", "enroll", "alice@example.org", "--json"], svc.env);
     assert.equal(enrolled.code, 0, enrolled.stderr);
-    const issued = JSON.parse(enrolled.stdout) as { key_id: string; secret: string };
+    const issued = JSON.parse(enrolled.stdout.toString()) as { key_id: string; secret: string };
     signer = { XSMTP_SIGNING_JID: "alice@example.org", XSMTP_SIGNING_KEY_ID: issued.key_id, XSMTP_SIGNING_SECRET: issued.secret };
     verifier = { XSMTP_VERIFIER_JID: "bob@other.org", XSMTP_VERIFIER_PASSWORD: "bobpass", XSMTP_VERIFIER_SERVER: `xmpp://127.0.0.1:${b.c2sPort}` };
     const sign = await runCli(["sign"], signer, fixture("multipart-attachment.eml"));

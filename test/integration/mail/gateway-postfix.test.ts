@@ -58,7 +58,7 @@ describe("the mail gateway between two private Postfix instances and Prosody", {
     messageId = /^Message-Id: <(.*)>$/im.exec(first)![1]!;
     // The key is an ordinary key: `xsmtp user info` lists it, so an admin can revoke gateway signing alone.
     const info = await runXsmtp(["user", "info", "alice@example.org"], stack.sender.env);
-    assert.match(info.stdout, /gateway-[0-9a-f]{6}/, info.stdout + info.stderr);
+    assert.match(info.stdout.toString(), /gateway-[0-9a-f]{6}/, info.stdout + info.stderr);
   });
 
   it("alice's node shows submitted (other.org), relayed, verified by xsmtp.other.org and delivered", async () => {

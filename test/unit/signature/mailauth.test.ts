@@ -22,7 +22,6 @@
 //   at the end of lines. Generated unterminated last lines never end in one SP.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { createHash } from "node:crypto";
 import {
   bodyHash,
@@ -35,25 +34,7 @@ import {
 } from "../../../signature/index.js";
 import { prng } from "./prng.js";
 
-interface ParsedLine {
-  key: string | null;
-  line: Buffer;
-}
-interface MailauthTools {
-  parseHeaders(buf: Buffer): { parsed: ParsedLine[] };
-  getSigningHeaderLines(parsed: ParsedLine[], fieldNames: string, verify: boolean): { keys: string; headers: ParsedLine[] };
-  formatRelaxedLine(line: Buffer | string, suffix?: string): Buffer;
-}
-interface RelaxedHashClass {
-  new (algorithm: string, maxBodyLength?: number): { update(chunk: Buffer | null, final?: boolean): void; digest(encoding: "base64"): string };
-}
-
-const require = createRequire(import.meta.url);
-const tools = require("mailauth/lib/tools") as MailauthTools;
-const { relaxedHeaders } = require("mailauth/lib/dkim/header/relaxed") as {
-  relaxedHeaders(type: string, lines: { headers: ParsedLine[] }, options: { signatureHeaderLine: string }): { canonicalizedHeader: Buffer };
-};
-const { RelaxedHash } = require("mailauth/lib/dkim/body/relaxed") as { RelaxedHash: RelaxedHashClass };
+import { mailauthTools as tools, RelaxedHash, relaxedHeaders } from "../../support/mailauth-internals.js";
 
 function mailauthBodyHash(body: Buffer, chunkSize = body.length || 1): string {
   const hasher = new RelaxedHash("sha256");

@@ -9,22 +9,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
 import fc from "fast-check";
 import { canonicalBody, canonicalHeader, checkHeaderBlock, createBodyHasher, parseTagList, splitMessage, withEmptyMac } from "../../../signature/index.js";
 
-interface ParsedLine {
-  key: string | null;
-  line: Buffer;
-}
-const require = createRequire(import.meta.url);
-const tools = require("mailauth/lib/tools") as {
-  parseHeaders(buf: Buffer): { parsed: ParsedLine[] };
-  formatRelaxedLine(line: Buffer | string, suffix?: string): Buffer;
-};
-const { RelaxedHash } = require("mailauth/lib/dkim/body/relaxed") as {
-  RelaxedHash: new (algorithm: string) => { update(chunk: Buffer): void; digest(encoding: "base64"): string };
-};
+import { mailauthTools as tools, RelaxedHash } from "../../support/mailauth-internals.js";
 
 const RUNS = 1000;
 const longRun = fc.integer({ min: 2, max: 300 }).chain((n) => fc.constantFrom(" ".repeat(n), "\t".repeat(n), " \t".repeat(n >> 1)));

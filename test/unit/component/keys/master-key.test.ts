@@ -11,19 +11,14 @@ import { describe, it } from "node:test";
 import { randomBytes } from "node:crypto";
 import { loadOrCreateMasterKey, MasterKeyError } from "../../../../component/keys/master-key.js";
 import { runXsmtp } from "../../../../devtools/xsmtp-process.js";
+import { stateFiles, xsmtpEnv } from "../../../../devtools/xsmtp-env.js";
 
 function setup(mode: number) {
   const dir = mkdtempSync(join(tmpdir(), "xsmtp-key-"));
-  const keyFile = join(dir, "xsmtp.key");
+  const { keyFile } = stateFiles(dir);
   writeFileSync(keyFile, randomBytes(32).toString("base64url") + "\n", { mode: 0o600 });
   chmodSync(keyFile, mode);
-  const env = {
-    XSMTP_SERVICE: "xmpp://127.0.0.1:1",
-    XSMTP_DOMAIN: "xsmtp.example.org",
-    XSMTP_SECRET: "unused",
-    XSMTP_DATABASE: join(dir, "xsmtp.sqlite"),
-    XSMTP_KEY_FILE: keyFile,
-  };
+  const env = xsmtpEnv({ stateDir: dir });
   return { keyFile, env };
 }
 
@@ -50,7 +45,7 @@ describe("master key file permissions", () => {
           r.stderr,
           `xsmtp: key file ${keyFile} is accessible by group or others (mode 0${mode.toString(8)}); fix it with: chmod 600 ${keyFile}\n`,
         );
-        assert.equal(r.stdout, "");
+        assert.equal(r.stdout.toString(), "");
       });
     }
   }

@@ -1,5 +1,5 @@
 // A private Postfix for milter integration tests, following
-// /work/shared/notes/POSTFIX.md: its own config dir, queue and log in a temp
+// POSTFIX.md in the project's shared notes: its own config dir, queue and log in a temp
 // dir, smtpd on a free loopback port, every message delivered into an .eml
 // file by a pipe service, nothing on port 25. Postfix needs root to start.
 //

@@ -21,12 +21,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { startProsody, type ProsodyInstance } from "../../../devtools/servers/prosody.js";
 import { runCli } from "../../support/mail-cli.js";
 import { startTestService, type TestService } from "../../support/in-process-service.js";
-import { DRIVER_ID, driverXpi } from "./driver-addon.js";
+import { DRIVER_ID, driverXpi, XSMTP_ID } from "./driver-addon.js";
 import { writeProfile } from "./thunderbird-profile.js";
 import { requireThunderbird, runThunderbird } from "./thunderbird-process.js";
 
 const COMPONENT_SECRET = "component-secret-for-thunderbird";
-const XSMTP_ID = "xsmtp@xsmtp.invalid";
 const BUILD = fileURLToPath(new URL("../../../../thunderbird/build/build-xpi.mjs", import.meta.url));
 
 function message(subject: string, id: string): Buffer {

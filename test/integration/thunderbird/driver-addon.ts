@@ -21,7 +21,7 @@ export function driverXpi(config: Record<string, unknown>): Uint8Array {
     version: "1.0",
     browser_specific_settings: { gecko: { id: DRIVER_ID } },
     background: { scripts: ["background.js"] },
-    permissions: ["accountsRead", "messagesRead"],
+    permissions: ["accountsRead", "accountsFolders", "messagesRead", "messagesImport"],
   };
   const script = `const CONFIG = ${JSON.stringify(config)};\n${readFileSync(SOURCE, "utf8")}`;
   const text = (s: string) => new TextEncoder().encode(s);

@@ -51,6 +51,8 @@ export async function buildXpi({ variant = "product", out, id } = {}) {
     plugins: [noDnsInBrowser],
     // protocol/mail-address.ts calls createRequire(import.meta.url); the shim ignores the URL.
     define: { XSMTP_TEST_HOOK: String(test), "import.meta.url": '"about:blank"' },
+    // Folds `if (XSMTP_TEST_HOOK)` away, so the product bundle holds no test-only code.
+    minifySyntax: true,
     legalComments: "none",
     logLevel: "warning",
   });

@@ -4,7 +4,11 @@
 // the node: shims beside this file) for the browser, then the manifest, pages
 // and icons are zipped into an .xpi with fflate (pure JS: no `zip` binary).
 //
-//   node thunderbird/build/build-xpi.mjs [--variant product|test] [--out FILE]
+//   node thunderbird/build/build-xpi.mjs [--variant product|test] [--out FILE] [--id ADDON-ID]
+//
+// --id replaces the add-on id of static/manifest.json: a distributor who
+// publishes their own build gives it an id under a domain they control
+// (policies.json keys managed settings by this id; thunderbird/README.md).
 //
 // The test variant differs only where a loopback test must: its manifest
 // allows ws://127.0.0.1 (MV3's default CSP upgrades it to wss) and
@@ -26,7 +30,7 @@ function option(name, fallback) {
   return at > 0 ? process.argv[at + 1] : fallback;
 }
 
-export async function buildXpi({ variant = "product", out } = {}) {
+export async function buildXpi({ variant = "product", out, id } = {}) {
   const test = variant === "test";
   const target = out ?? join(repo, "dist", "xpi", test ? "xsmtp-thunderbird-test.xpi" : "xsmtp-thunderbird.xpi");
   const bundled = await build({
@@ -47,6 +51,8 @@ export async function buildXpi({ variant = "product", out } = {}) {
     plugins: [noDnsInBrowser],
     // protocol/mail-address.ts calls createRequire(import.meta.url); the shim ignores the URL.
     define: { XSMTP_TEST_HOOK: String(test), "import.meta.url": '"about:blank"' },
+    // Folds `if (XSMTP_TEST_HOOK)` away, so the product bundle holds no test-only code.
+    minifySyntax: true,
     legalComments: "none",
     logLevel: "warning",
   });
@@ -54,6 +60,7 @@ export async function buildXpi({ variant = "product", out } = {}) {
   for (const file of bundled.outputFiles) files[relative("/out", file.path)] = file.contents;
   addStatic(join(addon, "static"), "", files);
   const manifest = JSON.parse(readFileSync(join(addon, "static", "manifest.json"), "utf8"));
+  if (id) manifest.browser_specific_settings.gecko.id = id;
   if (test) {
     manifest.content_security_policy = { extension_pages: "script-src 'self'" };
     manifest.host_permissions = [...manifest.host_permissions, "http://127.0.0.1/*"];
@@ -87,6 +94,6 @@ function addStatic(dir, prefix, files) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const written = await buildXpi({ variant: option("--variant", "product"), out: option("--out") });
+  const written = await buildXpi({ variant: option("--variant", "product"), out: option("--out"), id: option("--id") });
   console.log(written);
 }

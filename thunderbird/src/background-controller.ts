@@ -29,6 +29,8 @@ export class BackgroundController {
   #effective?: EffectiveSettings;
   #checker?: MessageChecker;
   #ready?: Promise<void>;
+  /** Per tab, the handling of its last displayed message (verdict, button, `read` report). */
+  readonly #displaying = new Map<number, Promise<unknown>>();
 
   constructor(
     readonly api: Messenger,
@@ -40,7 +42,9 @@ export class BackgroundController {
    * background only for listeners registered in its first turn.
    */
   start(): Promise<void> {
-    this.api.messageDisplay.onMessagesDisplayed.addListener((tab, displayed) => void this.onDisplayed(tab.id, displayed));
+    this.api.messageDisplay.onMessagesDisplayed.addListener((tab, displayed) => {
+      this.#displaying.set(tab.id, this.onDisplayed(tab.id, displayed).catch((err) => this.deps.warn(`display: ${err}`)));
+    });
     this.api.messages.onNewMailReceived?.addListener((_folder, list) => void this.onNewMail(list));
     this.api.storage.onChanged.addListener((_changes, area) => {
       if (area === "local" || area === "managed") void this.reload();
@@ -86,6 +90,11 @@ export class BackgroundController {
     await showVerdict(this.api, tabId, verdict);
     await checker.reportRead(messageId, verdict);
     return verdict;
+  }
+
+  /** Resolves once the tab's displayed message is fully handled (the test hook reads the button after it). */
+  async displaySettled(tabId: number): Promise<void> {
+    await this.#displaying.get(tabId);
   }
 
   async onNewMail(list: MessageList): Promise<void> {

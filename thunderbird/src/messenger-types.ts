@@ -73,6 +73,7 @@ export interface Messenger {
     onMessage: Event<(message: unknown, sender: unknown) => Promise<unknown> | undefined>;
     onMessageExternal?: Event<(message: unknown, sender: { id?: string }) => Promise<unknown> | undefined>;
     sendMessage(message: unknown): Promise<unknown>;
+    getURL?(path: string): string;
   };
 }
 

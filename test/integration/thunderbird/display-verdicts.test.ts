@@ -6,9 +6,14 @@
  * logs in as bob@other.org over WebSocket to a private Prosody with the
  * XSMTP component, and the display action of each message must say pass,
  * FAIL and not signed. "Reply over XMPP" must hand xmpp:alice@example.org?message
- * to the desktop's (stand-in) handler.
+ * to the desktop's (stand-in) handler. Then the account is removed and
+ * mx.other.org made a trusted authserv-id: a message whose
+ * Authentication-Results (written by the same renderer as `xsmtp verify
+ * --add-header`) come from mx.other.org shows that pass; one from any other
+ * authserv-id is ignored and shows "could not check".
  *
- * References: PROTOCOL.md §4, §5, §5.2; RFC 7395; RFC 5122; THUNDERBIRD.md.
+ * References: PROTOCOL.md §4, §5, §5.2; RFC 7395; RFC 5122; RFC 8601 §5,
+ * §7.1; THUNDERBIRD.md.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -19,21 +24,15 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startProsody, type ProsodyInstance } from "../../../devtools/servers/prosody.js";
-import { runCli } from "../../support/mail-cli.js";
+import { renderAuthResults } from "../../../mail/verify/auth-results.js";
 import { startTestService, type TestService } from "../../support/in-process-service.js";
-import { DRIVER_ID, driverXpi } from "./driver-addon.js";
+import { DRIVER_ID, driverXpi, XSMTP_ID } from "./driver-addon.js";
+import { aliceSigner, message } from "./signed-mail.js";
 import { writeProfile } from "./thunderbird-profile.js";
 import { requireThunderbird, runThunderbird } from "./thunderbird-process.js";
 
 const COMPONENT_SECRET = "component-secret-for-thunderbird";
-const XSMTP_ID = "xsmtp@xsmtp.invalid";
 const BUILD = fileURLToPath(new URL("../../../../thunderbird/build/build-xpi.mjs", import.meta.url));
-
-function message(subject: string, id: string): Buffer {
-  return Buffer.from(
-    `From: Alice Example <alice@example.org>\nTo: bob@other.org\nSubject: ${subject}\nDate: Sat, 28 Nov 2026 10:00:00 +0000\nMessage-ID: <${id}@example.org>\n\nHello Bob,\nlunch at noon?\n`,
-  );
-}
 
 describe("the XSMTP add-on in a headless Thunderbird", () => {
   let prosody: ProsodyInstance;
@@ -53,28 +52,30 @@ describe("the XSMTP add-on in a headless Thunderbird", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("shows pass, FAIL and not signed, tags them, and replies over xmpp:", async () => {
-    const issued = svc.service.features.identities.core.enroll("alice@example.org", "laptop");
-    assert.ok(typeof issued !== "string", String(issued));
-    const signer = { XSMTP_SIGNING_JID: "alice@example.org", XSMTP_SIGNING_KEY_ID: issued.keyId, XSMTP_SIGNING_SECRET: issued.secret };
-    const sign = async (m: Buffer) => {
-      const r = await runCli(["sign"], signer, m);
-      assert.equal(r.code, 0, r.stderr);
-      return r.stdout;
-    };
+  it("shows pass, FAIL and not signed, tags them, replies over xmpp:, and trusts only a trusted authserv-id", async () => {
+    const { keyId, sign } = aliceSigner(svc);
     const good = await sign(message("good lunch", "good"));
     const tampered = Buffer.from((await sign(message("tampered lunch", "tampered"))).toString().replace("Subject: tampered lunch", "Subject: tampered dinner"));
     const unsigned = message("unsigned lunch", "unsigned");
+    const report = { result: "pass", jid: "alice@example.org", keyId: keyId, from: "alice@example.org", fromAuthorized: true, fromAligned: true } as const;
+    const withResults = async (subject: string, authservId: string) =>
+      Buffer.concat([Buffer.from(`${renderAuthResults(authservId, report, "\n")}\n`), await sign(message(subject, subject.replace(/ /g, "-")))]);
+    const reported = await withResults("reported lunch", "mx.other.org");
+    const forged = await withResults("forged report lunch", "mx.evil.example");
 
     const xpi = join(dir, "xsmtp-test.xpi");
     execFileSync(process.execPath, [BUILD, "--variant", "test", "--out", xpi]);
+    const account = { jid: "bob@other.org", password: "bobpass", websocketUrl: `ws://127.0.0.1:${prosody.httpPort}/xmpp-websocket` };
     const config = {
       xsmtpId: XSMTP_ID,
-      expected: 3,
-      replySubject: "good lunch",
-      settings: { jid: "bob@other.org", password: "bobpass", websocketUrl: `ws://127.0.0.1:${prosody.httpPort}/xmpp-websocket` },
+      expected: 5,
+      phases: [
+        { name: "account", settings: account, subjects: ["good lunch", "tampered dinner", "unsigned lunch"], replySubject: "good lunch" },
+        { name: "trusted", settings: { jid: "", password: "", trustedAuthservIds: ["mx.other.org"] }, subjects: ["reported lunch", "forged report lunch"] },
+      ],
     };
-    const layout = writeProfile(dir, { [XSMTP_ID]: readFileSync(xpi), [DRIVER_ID]: driverXpi(config) }, [good, tampered, unsigned]);
+    const messages = [good, tampered, unsigned, reported, forged];
+    const layout = writeProfile(dir, { [XSMTP_ID]: readFileSync(xpi), [DRIVER_ID]: driverXpi(config) }, messages);
 
     const started = Date.now();
     const run = await runThunderbird(layout.profile, layout.env, 45_000);
@@ -90,6 +91,13 @@ describe("the XSMTP add-on in a headless Thunderbird", () => {
     assert.equal(shown("unsigned lunch").badge, "none");
     assert.match(shown("unsigned lunch").title, /not signed/);
     assert.deepEqual(["good lunch", "tampered dinner", "unsigned lunch"].map((s) => shown(s).tags), [["xsmtp_pass"], ["xsmtp_fail"], ["xsmtp_not_signed"]]);
+
+    assert.equal(shown("reported lunch").badge, "pass");
+    assert.equal(shown("reported lunch").title, `XSMTP pass: signed by alice@example.org (key ${keyId}) (as reported by mx.other.org)`);
+    assert.deepEqual(shown("reported lunch").tags, ["xsmtp_pass"]);
+    assert.equal(shown("forged report lunch").badge, "?");
+    assert.match(shown("forged report lunch").title, /^XSMTP: could not check alice@example\.org \(no XMPP account configured/);
+    assert.deepEqual(shown("forged report lunch").tags, []);
 
     assert.ok(run.events.some((e) => e.replied === "xmpp:alice@example.org?message"), JSON.stringify(run.events));
     // The desktop handler is started asynchronously by Thunderbird.

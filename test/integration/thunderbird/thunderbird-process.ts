@@ -21,9 +21,13 @@ export interface DriverRun {
   output: string;
 }
 
-/** Resolves once the driver says done (or errs), or rejects after `timeoutMs`; Thunderbird is stopped either way. */
-export function runThunderbird(profile: string, env: Record<string, string>, timeoutMs: number): Promise<DriverRun> {
-  const child = spawn(THUNDERBIRD, ["--headless", "--profile", profile, "--no-remote"], {
+/**
+ * Resolves once the driver says done (or errs), or rejects after `timeoutMs`;
+ * Thunderbird is stopped either way. `binary`: a private install's
+ * (thunderbird-install.ts), else the system's.
+ */
+export function runThunderbird(profile: string, env: Record<string, string>, timeoutMs: number, binary = THUNDERBIRD): Promise<DriverRun> {
+  const child = spawn(binary, ["--headless", "--profile", profile, "--no-remote"], {
     detached: true,
     env: { ...process.env, ...env, MOZ_HEADLESS: "1" },
     stdio: ["ignore", "pipe", "pipe"],

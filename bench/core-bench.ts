@@ -10,7 +10,6 @@ import { silentLogger } from "../component/log/logger.js";
 import { startService } from "../component/service.js";
 import { parseHashHeader, signingInput } from "../signature/index.js";
 import { systemClock } from "../component/service-context.js";
-import { KeyLookup } from "../component/verification/key-lookup.js";
 import { alignSentFields } from "../signature/signed-fields.js";
 import { verify, type VerifyRequest } from "../component/verification/verify-core.js";
 import { verifyDeps } from "../component/verification/wiring.js";
@@ -22,8 +21,7 @@ export async function benchCore(env: Record<string, string>, masterKey: Buffer, 
   const config = loadConfig({ env, require: "component" });
   const svc = startService(config, { log: silentLogger(), connect: false, masterKey });
   const { db } = svc.context;
-  const keys = new KeyLookup(db, masterKey);
-  const deps = verifyDeps({ db, clock: systemClock, config }, keys, svc.features.progress.hooks);
+  const deps = verifyDeps({ db, clock: systemClock, config }, svc.features.identities.lookup, svc.features.progress.hooks);
   const requests: VerifyRequest[] = signed.map((s) => ({ signature: s.signature, headers: s.sent, verifierDomain: "other.org" }));
   const inputs = signed.map((s) => {
     const parsed = parseHashHeader(s.signature);
@@ -50,7 +48,6 @@ export async function benchCore(env: Record<string, string>, masterKey: Buffer, 
         sink += createHmac("sha256", r.secret).update(r.input, "utf8").digest()[0]!;
       }, 600),
   });
-  keys.clear();
   await svc.stop();
   if (sink < 0) console.log(sink);
   return { core_verify_per_s: out.core, hmac_per_s: out.hmac, core_vs_hmac: out.core / out.hmac };

@@ -1,12 +1,16 @@
 /**
  * `npm run bench`: every figure next to a baseline measured in the same run
  * (the machine is shared and noisy, so only ratios compare across runs).
- * Options: --out FILE writes the figures as JSON.
+ * Options: --out FILE writes the figures as JSON; --profile DIR also writes
+ * a CPU profile of `xsmtp run` there (xsmtp-run.cpuprofile). The component's
+ * event-loop delay and the CPU shares under the verify load are always kept.
  *
  * Load stays on loopback and is bounded: a private Prosody on free ports, a
  * fixed number of clients, fixed durations.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { cpuSeconds } from "../devtools/load/cpu-time.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -39,6 +43,9 @@ const ECHO = "echo.example.org";
 
 const outIndex = process.argv.indexOf("--out");
 const outFile = outIndex > 0 ? process.argv[outIndex + 1] : undefined;
+const profileIndex = process.argv.indexOf("--profile");
+const profileDir = profileIndex > 0 ? process.argv[profileIndex + 1] : undefined;
+const PROBE = fileURLToPath(new URL("../devtools/load/component-probe.js", import.meta.url));
 const step = (what: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${what}\n`);
 
 const dir = mkdtempSync(join(tmpdir(), "xsmtp-bench-"));
@@ -76,7 +83,14 @@ try {
     const owner = userJid(1).split("@")[0]!;
     await prosody.register(owner, "example.org", "pw");
     const service = `xmpp://127.0.0.1:${prosody.componentPort}`;
-    const component = await startComponent({ ...env, XSMTP_SERVICE: service });
+    const loopDelayFile = join(dir, "loop-delay.json");
+    const component = await startComponent({
+      ...env,
+      XSMTP_SERVICE: service,
+      NODE_OPTIONS: `--import=${PROBE}`,
+      XSMTP_BENCH_LOOP_DELAY: loopDelayFile,
+      ...(profileDir ? { XSMTP_BENCH_CPU_PROFILE: join(profileDir, "xsmtp-run.cpuprofile") } : {}),
+    });
     const echo = await startEcho(service, ECHO, SECRET);
     for (let i = 1; i <= CLIENTS; i++) {
       clients.push(await connectClient({ port: prosody.c2sPort, domain: "other.org", username: `bob${i}`, password: "pw" }));
@@ -87,15 +101,23 @@ try {
 
     step("closed loop: verify vs echo");
     const loop = { concurrency: CONCURRENCY, durationMs: 3_000, warmupMs: 1_000 };
+    // CPU seconds per wall second during the verify rounds: the load generator's share beside the component's.
+    const cpu = { wall: 0, bench: 0, component: 0 };
     const closed = await alternate(3, {
       verify: async () => {
+        const start = { wall: performance.now(), bench: process.cpuUsage(), component: cpuSeconds(component.child.pid!) };
         const r = await closedLoop(clients, tap, verifyTo, loop);
+        const used = process.cpuUsage(start.bench);
+        cpu.wall += (performance.now() - start.wall) / 1000;
+        cpu.bench += (used.user + used.system) / 1e6;
+        cpu.component += cpuSeconds(component.child.pid!) - start.component;
         if (r.errors > 0) throw new Error(`${r.errors} verify IQs answered with an error`);
         return r.perS;
       },
       echo: async () => (await closedLoop(clients, tap, verifyEcho, loop)).perS,
     });
     Object.assign(figures, { verify_iq_per_s: closed.verify, echo_iq_per_s: closed.echo, verify_vs_echo: closed.verify / closed.echo });
+    figures.verify_cpu_share = { load_generator: cpu.bench / cpu.wall, component: cpu.component / cpu.wall };
 
     step(`open loop: ${OPEN_RATE}/s for ${OPEN_MS} ms`);
     const open = await openLoop(clients, tap, verifyTo, { ratePerS: OPEN_RATE, durationMs: OPEN_MS });
@@ -123,6 +145,7 @@ try {
     component.child.kill("SIGTERM");
     echo.kill("SIGTERM");
     figures.component_exit = await component.exited;
+    figures.component_loop_delay_ms = JSON.parse(readFileSync(loopDelayFile, "utf8"));
   } finally {
     for (const c of clients) await closeClient(c);
     await prosody.stop();

@@ -17,7 +17,6 @@ import { identitiesForAddress } from "../component/keys/key-store.js";
 import type { Logger } from "../component/log/logger.js";
 import { nodeName, parseNodeName } from "../protocol/progress-node.js";
 import type { RunningService } from "../component/service.js";
-import { KeyLookup } from "../component/verification/key-lookup.js";
 import { decodeSecret } from "../signature/index.js";
 import { GatewayPolicy, IQ_TIMEOUT_MS, VERIFY_DEADLINE_MS, type GatewayKey, type GatewayService, type OwnProgress } from "../mail/gateway/index.js";
 import { parseMilterAddress, startMilterServer, type MilterServer } from "../mail/milter/index.js";
@@ -56,8 +55,7 @@ export function gatewayService(running: RunningService): GatewayService {
   const { context, features, connection } = running;
   const { db, config } = context;
   const core = features.identities.core;
-  const keys = new KeyLookup(db, features.identities.masterKey);
-  context.onStop(() => keys.clear());
+  const keys = features.identities.lookup;
   return {
     jid: config.domain,
     userDomains: config.userDomains,
@@ -71,7 +69,7 @@ export function gatewayService(running: RunningService): GatewayService {
       const mine = typeof info === "string" ? [] : info.keys.filter((k) => k.label === GATEWAY_KEY_LABEL);
       const active = mine.find((k) => k.state === "active");
       if (active) {
-        const found = keys.find(jid, active.keyId);
+        const found = keys.signingKey(jid, active.keyId);
         if (typeof found !== "string") return { keyId: active.keyId, secret: found.secret };
       }
       if (mine.length > 0) return "revoked";

@@ -30,7 +30,7 @@ export function wireFeatures(ctx: ServiceContext, options: { masterKey?: Buffer 
     hasPassed: records.hasPassed,
     sweepSeen: records.sweepSeen,
   });
-  wireVerification(ctx, identities.masterKey, progress.hooks);
+  wireVerification(ctx, identities.lookup, progress.hooks);
   // Commands last: they act on identities and report progress nodes and verifications in stats.
   wireCommands(ctx, identities.core, { progressNodes: progress.countNodes, resultCounts: records.resultCounts });
   return { identities, progress };

@@ -1,6 +1,7 @@
 // References: RFC 6376 §3.4.4 (relaxed body), §3.4.5 (empty body), §3.7 (bh);
 // PROTOCOL.md §3.2 (linear time).
 import { createHash } from "node:crypto";
+import { canonicalLength } from "./canonical-scan.js";
 
 export interface BodyHasher {
   update(chunk: Buffer): void;
@@ -13,14 +14,8 @@ const LF = 0x0a;
 const SP = 0x20;
 const HTAB = 0x09;
 const SCRATCH_SIZE = 64 * 1024;
-/**
- * Anything relaxed canonicalization would change, or that leaves state across
- * lines: white space other than a single SP inside a line, a CR or LF that is
- * not part of CRLF, an empty line. Text without these is already canonical.
- * Linear (PROTOCOL.md §3.2): every alternative, lookarounds included, has a
- * fixed length, so each position costs a bounded number of steps.
- */
-const NOT_CANONICAL = /\t| [ \r\n]|\r(?!\n)|(?<!\r)\n|\r\n\r\n/;
+/** Chunks are scanned for canonical text this much at a time (canonical-scan.ts needs a scratch of this size). */
+const SCAN_WINDOW = 64 * 1024;
 
 /**
  * Streaming relaxed body hash. Chunks may split a message anywhere (inside
@@ -33,6 +28,7 @@ const NOT_CANONICAL = /\t| [ \r\n]|\r(?!\n)|(?<!\r)\n|\r\n\r\n/;
 export function createBodyHasher(): BodyHasher {
   const hash = createHash("sha256");
   const scratch = Buffer.allocUnsafe(SCRATCH_SIZE);
+  const scanScratch = Buffer.allocUnsafe(SCAN_WINDOW);
   let used = 0;
   // Empty lines seen but not emitted: they are dropped if nothing follows them.
   let emptyLines = 0;
@@ -77,37 +73,50 @@ export function createBodyHasher(): BodyHasher {
 
   // The common case, plain CRLF text, is hashed as it is: the per-byte state
   // machine below runs some 20 times slower than SHA-256 itself.
-  const canonicalPrefix = (chunk: Buffer): number => {
+  const canonicalPrefix = (window: Buffer): number => {
     if (pendingCr || pendingSpace || emptyLines > 0) return 0;
-    const end = chunk.lastIndexOf("\r\n") + 2;
-    if (end < 2) return 0;
-    const text = chunk.toString("latin1", 0, end);
-    if (NOT_CANONICAL.test(text) || (!lineHasContent && text.startsWith("\r\n"))) return 0;
+    const end = canonicalLength(window, scanScratch, lineHasContent);
+    if (end === 0) return 0;
     if (used > 0) {
       hash.update(scratch.subarray(0, used));
       used = 0;
     }
-    hash.update(chunk.subarray(0, end));
+    hash.update(window.subarray(0, end));
     lineHasContent = false;
     return end;
+  };
+  const byteByByte = (window: Buffer, from: number, to = window.length): void => {
+    for (let i = from; i < to; i++) {
+      const byte = window[i]!;
+      if (pendingCr) {
+        pendingCr = false;
+        if (byte === LF) {
+          endLine();
+          continue;
+        }
+        content(CR);
+      }
+      if (byte === CR) pendingCr = true;
+      else if (byte === LF) endLine();
+      else if (byte === SP || byte === HTAB) pendingSpace = true;
+      else content(byte);
+    }
   };
 
   return {
     update(chunk: Buffer): void {
-      for (let i = canonicalPrefix(chunk); i < chunk.length; i++) {
-        const byte = chunk[i]!;
-        if (pendingCr) {
-          pendingCr = false;
-          if (byte === LF) {
-            endLine();
-            continue;
-          }
-          content(CR);
+      // Window by window, so a stretch that needs the state machine slows only
+      // itself. A window that starts in the middle of white space or a line
+      // end (chunks split anywhere) gets its first line from the state machine
+      // and the rest from the fast path, instead of every byte from the former.
+      for (let at = 0; at < chunk.length; at += SCAN_WINDOW) {
+        const window = chunk.subarray(at, at + SCAN_WINDOW);
+        let from = 0;
+        if (pendingCr || pendingSpace) {
+          from = window.indexOf(LF) + 1 || window.length;
+          byteByByte(window, 0, from);
         }
-        if (byte === CR) pendingCr = true;
-        else if (byte === LF) endLine();
-        else if (byte === SP || byte === HTAB) pendingSpace = true;
-        else content(byte);
+        byteByByte(window, from + canonicalPrefix(window.subarray(from)));
       }
     },
     digest(): string {

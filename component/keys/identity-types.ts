@@ -36,3 +36,13 @@ export interface UserInfo {
   addresses: string[];
   keys: KeyInfo[];
 }
+
+/** A signing key as verification needs it: its opened secret and its dates (ms). */
+export interface SigningKeyMaterial {
+  secret: Buffer;
+  createdAt: number;
+  retiredAt: number | null;
+  revokedAt: number | null;
+}
+
+export type KeyLookupError = "identity-unknown" | "key-unknown";

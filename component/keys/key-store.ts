@@ -10,6 +10,11 @@ import type { Db } from "../store/database.js";
 import type { IdentityStorage } from "./identity-storage.js";
 
 const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
+/** Identity writes made through this module per connection: identity-lookup.ts drops its cache when it moves. */
+const writes = new WeakMap<Db, number>();
+
+export const identityWrites = (db: Db) => writes.get(db) ?? 0;
+const wrote = (db: Db) => void writes.set(db, identityWrites(db) + 1);
 
 function prepare(db: Db) {
   return {
@@ -66,16 +71,20 @@ export function sqliteIdentityStorage(db: Db): IdentityStorage {
     transaction: (work) => db.transaction(work).immediate(),
     user: (jid) => s.user.get(jid),
     insertUser: (jid, at) => void s.insertUser.run(jid, at),
-    deleteUser: (jid) => void s.deleteUser.run(jid),
+    deleteUser: (jid) => {
+      wrote(db);
+      s.deleteUser.run(jid);
+    },
     usersAfter: (after, limit) => usersAfter(db, after, limit),
     key: (jid, keyId) => s.key.get(jid, keyId),
     keys: (jid) => s.keys.all(jid),
-    insertKey: (jid, keyId, label, nonce, sealed, at) => void s.insertKey.run(jid, keyId, label, nonce, sealed, at),
-    retireKey: (at, jid, keyId) => void s.retireKey.run(at, jid, keyId),
-    revokeKey: (at, jid, keyId) => void s.revokeKey.run(at, jid, keyId),
-    revokeAll: (at, jid) => void s.revokeAll.run(at, jid),
+    insertKey: (jid, keyId, label, nonce, sealed, at) => void (wrote(db), s.insertKey.run(jid, keyId, label, nonce, sealed, at)),
+    retireKey: (at, jid, keyId) => void (wrote(db), s.retireKey.run(at, jid, keyId)),
+    revokeKey: (at, jid, keyId) => void (wrote(db), s.revokeKey.run(at, jid, keyId)),
+    revokeAll: (at, jid) => void (wrote(db), s.revokeAll.run(at, jid)),
     addresses: (jid) => listAddresses(db, jid),
     setAddresses: (jid, addresses) => {
+      wrote(db);
       s.deleteAddresses.run(jid);
       for (const address of addresses) s.insertAddress.run(jid, address);
     },

@@ -23,7 +23,7 @@ export interface VerifyRequest {
   verifierDomain: string;
 }
 
-/** A signing key as verification needs it (key-lookup.ts finds it in the keys' store). */
+/** A signing key as verification needs it (the keys feature's IdentityLookup finds it). */
 export interface SigningKey {
   secret: Buffer;
   createdAt: number;

@@ -6,11 +6,10 @@
  * References: PROTOCOL.md §3.2, §5, §7.
  */
 import type { ServiceContext } from "../service-context.js";
-import { isAuthorizedAddress } from "../keys/key-store.js";
+import type { IdentityLookup } from "../keys/identity-lookup.js";
 import { organizationalDomain } from "../../protocol/domains.js";
 import { domainOf } from "../../protocol/jid.js";
 import type { IqRequest } from "../xmpp/iq-router.js";
-import { KeyLookup } from "./key-lookup.js";
 import type { Verification } from "../../protocol/verification-outcome.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { NS_XSMTP } from "../../protocol/namespaces.js";
@@ -32,11 +31,9 @@ export const noVerificationHooks: VerificationHooks = {
   onVerified: () => undefined,
 };
 
-export function wireVerification(ctx: ServiceContext, masterKey: Buffer, hooks: VerificationHooks = noVerificationHooks): void {
+export function wireVerification(ctx: ServiceContext, identities: IdentityLookup, hooks: VerificationHooks = noVerificationHooks): void {
   const { router, disco, db, clock, config, log } = ctx;
-  const keys = new KeyLookup(db, masterKey);
   const limiter = new RateLimiter(config.verifyRate, clock);
-  ctx.onStop(() => keys.clear());
 
   disco.addFeature(NS_XSMTP);
   router.get(NS_XSMTP, "verify", async ({ from, payload }: IqRequest) => {
@@ -66,7 +63,7 @@ export function wireVerification(ctx: ServiceContext, masterKey: Buffer, hooks: 
     }
   });
 
-  const deps = verifyDeps(ctx, keys, hooks);
+  const deps = verifyDeps(ctx, identities, hooks);
 
   function decideAndRecord(prepared: Prepared | Verification, request: VerifyRequest) {
     const { verifierDomain } = request;
@@ -90,13 +87,17 @@ export function wireVerification(ctx: ServiceContext, masterKey: Buffer, hooks: 
 }
 
 /** What the verification core reads and writes, over the service's store (the benchmark uses it too). */
-export function verifyDeps({ db, clock, config }: Pick<ServiceContext, "db" | "clock" | "config">, keys: KeyLookup, hooks: VerificationHooks): VerifyDeps {
+export function verifyDeps(
+  { db, clock, config }: Pick<ServiceContext, "db" | "clock" | "config">,
+  identities: IdentityLookup,
+  hooks: VerificationHooks,
+): VerifyDeps {
   return {
     clock,
     userDomains: config.userDomains,
     maxSignatureAgeS: config.maxSignatureAge,
-    findKey: (jid, keyId) => keys.find(jid, keyId),
-    isAuthorizedAddress: (jid, address) => isAuthorizedAddress(db, jid, address),
+    findKey: (jid, keyId) => identities.signingKey(jid, keyId),
+    isAuthorizedAddress: (jid, address) => identities.isAuthorizedAddress(jid, address),
     recordPass: (jid, messageId, domain) => recordPass(db, jid, messageId, domain, clock.now()),
     recipientDomains: (jid, messageId) => hooks.recipientDomains(jid, messageId),
   };

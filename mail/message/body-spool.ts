@@ -13,7 +13,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBodyHasher } from "../../signature/index.js";
 
-export const SPOOL_THRESHOLD = 1024 * 1024;
+// 16 MB: the mail tools handle one message per process, and a 10 MB message
+// written to disk and read back cost five times its hashing.
+export const SPOOL_THRESHOLD = 16 * 1024 * 1024;
 
 export interface SpooledBody {
   bodyHash: string;

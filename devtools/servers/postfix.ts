@@ -57,7 +57,13 @@ export async function startPostfix(options: PostfixOptions): Promise<PrivatePost
   await chmod(dir, 0o755); // pipe runs the sink as nobody, who must reach sink.sh
   await chown(join(dir, "data"), (await userIds("postfix")).uid, (await userIds("postfix")).gid);
   await chown(out, (await userIds("nobody")).uid, (await userIds("nobody")).gid);
-  await writeFile(join(dir, "sink.sh"), `#!/bin/sh\n# $1 = queue id: one file per message\ncat > ${out}/"$1".eml\n`, { mode: 0o755 });
+  // Written under a temporary name and renamed: a reader polling for .eml files
+  // must never see one that is still being written (seen: an empty first line).
+  await writeFile(
+    join(dir, "sink.sh"),
+    `#!/bin/sh\n# $1 = queue id: one file per message\ncat > ${out}/"$1".part && mv ${out}/"$1".part ${out}/"$1".eml\n`,
+    { mode: 0o755 },
+  );
   await writeFile(join(dir, "main.cf"), "");
   await writeFile(join(dir, "master.cf"), await readFile("/etc/postfix/master.cf"));
   const postconf = (...args: string[]) => run("postconf", ["-c", dir, ...args]);

@@ -25,6 +25,8 @@ import { rssMb, startEcho } from "../devtools/load/processes.js";
 import { alternate } from "./rounds.js";
 import { createState, seedProgress, seedUsers, userJid } from "../devtools/load/seed.js";
 import { benchSign } from "./sign-bench.js";
+import { benchMilter, milterPart } from "./milter-bench.js";
+import { milterReport, milterRows, type MilterFigures } from "./milter-figures.js";
 import { renderTable, type Row } from "./table.js";
 import { signedRequests, verifyIqMaker } from "../devtools/load/verify-requests.js";
 import { NS_PROGRESS, NS_PUBSUB } from "../protocol/namespaces.js";
@@ -50,6 +52,14 @@ const step = (what: string) => process.stderr.write(`[bench ${(performance.now()
 
 const dir = mkdtempSync(join(tmpdir(), "xsmtp-bench-"));
 const figures: Record<string, unknown> = { machine: machine() };
+// The mail gateway's figures (bench/milter-bench.ts): --only milter / --skip milter.
+const milter = milterPart(process.argv);
+if (milter !== "skip") Object.assign(figures, await benchMilter(step));
+if (milter === "only") {
+  process.stdout.write(milterReport(figures as MilterFigures));
+  if (outFile) writeFileSync(outFile, JSON.stringify(figures, null, 2) + "\n");
+  process.exit(0);
+}
 try {
   step("seeding");
   const { masterKey, db } = createState(dir);
@@ -163,6 +173,7 @@ const rows: Row[] = [
   { figure: "sign_mb_per_s", value: f.sign_mb_per_s!, baseline: { name: "sha256", value: f.sha256_mb_per_s! }, ratio: f.sign_vs_sha256, goal: { text: "ratio >= 0.5", met: f.sign_vs_sha256! >= 0.5 } },
   { figure: "progress_publish_per_s", value: f.progress_publish_per_s! },
   { figure: "rss_mb", value: f.rss_mb!, goal: { text: "< 150 MB", met: f.rss_mb! < 150 } },
+  ...(milter === "skip" ? [] : milterRows(f)),
 ];
 const m = figures.machine as ReturnType<typeof machine>;
 const text = `Machine: ${m.cpu}, ${m.cores} cores, node ${m.node}\n\n${renderTable(rows)}\n`;

@@ -64,6 +64,7 @@ export async function startMilterServer(options: MilterServerOptions): Promise<M
   let nextId = 1;
   const server = createServer((socket) => {
     sockets.add(socket);
+    socket.setNoDelay(true); // replies are whole and small: send each at once (no-op on unix sockets)
     socket.once("close", () => sockets.delete(socket));
     serveConnection(socket, nextId++, options);
   });
@@ -99,7 +100,9 @@ function serveConnection(socket: Socket, id: number, options: MilterServerOption
       const output = await session.handle(queue.shift()!);
       if (output.policyError !== undefined) emit({ type: "policyError", id, error: output.policyError });
       if (output.close === "error") return abandon(output.error ?? "protocol error");
-      for (const reply of output.replies) socket.write(reply);
+      // One write per batch (e.g. INSHEADER, CHGHEADER, ACCEPT): separate small writes
+      // would wait on Nagle for Postfix's delayed ACK, about 40 ms a message over TCP.
+      if (output.replies.length > 0) socket.write(output.replies.length === 1 ? output.replies[0]! : Buffer.concat(output.replies));
       if (output.close === "quit") return void socket.end();
     }
     running = false;

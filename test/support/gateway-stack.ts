@@ -37,7 +37,8 @@ export interface GatewayStack {
   stop(): Promise<void>;
 }
 
-async function gateway(prosody: ProsodyInstance, domain: string, extra: Record<string, string>): Promise<Gateway> {
+/** One `xsmtp run` with its milter (inet on a free port unless `extra` sets XSMTP_MILTER), not yet started. */
+export async function gateway(prosody: ProsodyInstance, domain: string, extra: Record<string, string>): Promise<Gateway> {
   const dir = mkdtempSync(join(tmpdir(), `xsmtp-gw-${domain}-`));
   const milterPort = await freePort();
   const env = {

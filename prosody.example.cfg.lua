@@ -50,6 +50,13 @@ component_interfaces = { "127.0.0.1" }
 -- verifiers on other servers depend on their own server's client limit.
 c2s_stanza_size_limit = 524288
 
+-- XSMTP traffic is small request/answer stanzas: with Nagle's algorithm on
+-- (Prosody's default) a stanza written behind an unacknowledged one waits for
+-- the peer's delayed ACK, about 40 ms, at each hop of an IQ between two
+-- components. Measured: a verifying mail gateway went from 143 to about
+-- 300 messages/s with this line.
+network_settings = { nagle = false }
+
 -- [test-substituted]
 log = { info = "/var/log/prosody/prosody.log"; error = "/var/log/prosody/prosody.err" }
 

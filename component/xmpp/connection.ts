@@ -50,6 +50,10 @@ export class ComponentConnection {
       this.log.info({ domain: options.domain, service: options.service }, "online");
       for (const listener of this.onlineListeners) listener();
     });
+    // Stanzas are small and answers wait on them: with Nagle's algorithm a
+    // write behind an unacknowledged one (a reply behind a headline) waits
+    // for the server's delayed ACK, about 40 ms, on every hop.
+    this.xmpp.on("connect", () => (this.xmpp as unknown as { socket?: { setNoDelay?(on: boolean): void } }).socket?.setNoDelay?.(true));
     this.xmpp.on("offline", () => this.log.info("offline"));
     this.xmpp.on("disconnect", () => this.scheduleReconnect());
   }

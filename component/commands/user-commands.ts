@@ -9,7 +9,7 @@ import { xep82DateTime } from "../../protocol/datetime.js";
 import type { FormField } from "../forms/data-form.js";
 import { isAddrSpec, type IdentityCore } from "../keys/identity-core.js";
 import { nodeOf } from "./command-types.js";
-import { chosenJid, enrolled, jidField, jidOf, keyLine, whoseStage } from "./fields.js";
+import { chosenJid, jidOf, keyLine, whoseStage } from "./fields.js";
 import { identityFailure } from "./identity-failure.js";
 import { wizard, type WizardContext } from "./wizard.js";
 
@@ -19,7 +19,7 @@ export function userCommands(core: IdentityCore) {
     title: "Show a user",
     instructions: "Shows a user's enrollment, From addresses and keys (never secrets).",
     selfService: true,
-    stages: [{ fields: (ctx) => [jidField(ctx.actor)], check: enrolled(core) }],
+    stages: [whoseStage(core)],
     finish: (ctx) => {
       const info = core.info(jidOf(ctx));
       if (typeof info === "string") return identityFailure(jidOf(ctx), info);
@@ -87,7 +87,7 @@ export function userCommands(core: IdentityCore) {
     title: "Unenroll a user",
     instructions: "Deletes the user's keys and addresses: nothing it signed verifies any more.",
     selfService: false,
-    stages: [{ fields: (ctx) => [jidField(ctx.actor)], check: enrolled(core) }],
+    stages: [whoseStage(core)],
     finish: (ctx) => {
       const outcome = core.unenroll(jidOf(ctx));
       if (typeof outcome === "string") return identityFailure(jidOf(ctx), outcome);

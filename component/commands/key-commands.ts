@@ -12,13 +12,16 @@ import type { IdentityCore, IdentityError, IssuedKey } from "../keys/identity-co
 import type { Completed } from "./command-types.js";
 import { nodeOf } from "./command-types.js";
 import { jidField, jidOf, keyStage, labelField, one, serviceable, whoseStage } from "./fields.js";
-import { identityFailure } from "./identity-failure.js";
+import { completedWith } from "./identity-failure.js";
 import { wizard, type Invalid } from "./wizard.js";
 
 const SHOWN_ONCE = "Copy the secret into the signer's configuration now: it is not shown again.";
 
-function issued(name: string, jid: string, key: IssuedKey | IdentityError, what: string): Completed | Invalid {
-  if (typeof key === "string") return identityFailure(jid, key);
+function issued(name: string, jid: string, outcome: IssuedKey | IdentityError, what: string): Completed | Invalid {
+  return completedWith(jid, outcome, (key) => issuedForm(name, key, what));
+}
+
+function issuedForm(name: string, key: IssuedKey, what: string): Completed {
   const form: DataForm = {
     type: "result",
     formType: nodeOf(name),
@@ -78,13 +81,11 @@ export function keyCommands(core: IdentityCore) {
     instructions: "Revokes a key, or all keys: nothing signed with it verifies any more.",
     selfService: true,
     stages: [whoseStage(core), keyStage(core, { usable: (k) => k.state !== "revoked", all: true, none: "has no key left to revoke" })],
-    finish: (ctx) => {
-      const outcome = core.revokeKey(jidOf(ctx), one(ctx, "key-id"));
-      if (typeof outcome === "string") return identityFailure(jidOf(ctx), outcome);
-      const { revoked } = outcome;
-      const text = revoked.length ? `Revoked ${revoked.join(", ")} of ${jidOf(ctx)}.` : `Nothing revoked: already revoked.`;
-      return { status: "completed", note: { type: "info", text } };
-    },
+    finish: (ctx) =>
+      completedWith(jidOf(ctx), core.revokeKey(jidOf(ctx), one(ctx, "key-id")), ({ revoked }) => {
+        const text = revoked.length ? `Revoked ${revoked.join(", ")} of ${jidOf(ctx)}.` : `Nothing revoked: already revoked.`;
+        return { status: "completed", note: { type: "info", text } };
+      }),
   });
 
   return [enroll, addKey, rotateKey, revokeKey];

@@ -26,8 +26,8 @@ export async function benchCore(env: Record<string, string>, masterKey: Buffer, 
   const requests: VerifyRequest[] = signed.map((s) => ({ signature: s.signature, headers: s.sent, verifierDomain: "other.org" }));
   const inputs = signed.map((s) => {
     const parsed = parseHashHeader(s.signature);
-    if (!parsed.ok) throw new Error(parsed.reason);
-    return { secret: userSecret(s.jid), input: signingInput(alignSentFields(parsed.header.headerNames, s.sent), parsed.header.raw) };
+    if (typeof parsed === "string") throw new Error(parsed);
+    return { secret: userSecret(s.jid), input: signingInput(alignSentFields(parsed.headerNames, s.sent), parsed.raw) };
   });
   const first = verify(requests[0]!, deps);
   if (first.result !== "pass") throw new Error(`core bench request does not pass: ${first.reason}`);

@@ -25,7 +25,7 @@ export const GATEWAY_KEY_LABEL = "gateway";
 
 export async function startGateway(running: RunningService, config: Config, log: Logger): Promise<MilterServer> {
   const address = parseMilterAddress(config.milter!);
-  if ("error" in address) throw new ConfigError(`XSMTP_MILTER is invalid: ${address.error}`);
+  if (typeof address === "string") throw new ConfigError(`XSMTP_MILTER is invalid: ${address}`);
   const policy = new GatewayPolicy({
     service: gatewayService(running),
     settings: {

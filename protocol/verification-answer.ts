@@ -44,8 +44,11 @@ export interface ServiceAnswer {
   seen?: { verifications: number; domains: number };
 }
 
-/** A bad answer carries a description in our own words, for the log: never the service's text. */
-export type ReadAnswer = { ok: true; answer: ServiceAnswer } | { ok: false; problem: string };
+/**
+ * The answer, or what is wrong with it: a description in our own words, for
+ * the log, never the service's text (a result or a plain error, README).
+ */
+export type ReadAnswer = ServiceAnswer | string;
 
 const COUNT = /^[0-9]{1,15}$/;
 
@@ -56,41 +59,37 @@ const COUNT = /^[0-9]{1,15}$/;
  */
 export function readVerification(reply: xml.Element, expected: { jid: string; keyId: string }): ReadAnswer {
   const all = reply.getChildren("verification", NS_XSMTP);
-  if (all.length !== 1) return bad(`${all.length} <verification/> elements`);
+  if (all.length !== 1) return `${all.length} <verification/> elements`;
   const v = all[0]!;
   const { result, reason, jid, key, replay } = v.attrs as Record<string, string | undefined>;
-  if (!isVerificationResult(result)) return bad("a result outside pass, fail, permerror, temperror");
-  if (!reasonFits(result, reason)) return bad(`a reason outside the table for ${result}`);
-  if (jid === undefined ? result === "pass" : normalizeJid(jid) !== expected.jid) return bad("an answer about another identity");
-  if (key === undefined ? result === "pass" : key !== expected.keyId) return bad("an answer about another key");
-  if (replay !== undefined && replay !== "suspected") return bad("a replay attribute other than 'suspected'");
+  if (!isVerificationResult(result)) return "a result outside pass, fail, permerror, temperror";
+  if (!reasonFits(result, reason)) return `a reason outside the table for ${result}`;
+  if (jid === undefined ? result === "pass" : normalizeJid(jid) !== expected.jid) return "an answer about another identity";
+  if (key === undefined ? result === "pass" : key !== expected.keyId) return "an answer about another key";
+  if (replay !== undefined && replay !== "suspected") return "a replay attribute other than 'suspected'";
   const answer: ServiceAnswer = { result };
   if (reason !== undefined) answer.reason = reason;
   if (replay === "suspected") answer.replaySuspected = true;
-  if (result !== "pass") return { ok: true, answer };
+  if (result !== "pass") return answer;
 
   const from = only(v, "from");
   const authorized = from?.attrs.authorized;
-  if (authorized !== "true" && authorized !== "false") return bad("a pass without <from authorized='true|false'>");
+  if (authorized !== "true" && authorized !== "false") return "a pass without <from authorized='true|false'>";
   const messageId = only(v, "message-id");
-  if (!messageId || messageId.getChildElements().length > 0 || messageId.text().trim() === "") return bad("a pass without <message-id>");
+  if (!messageId || messageId.getChildElements().length > 0 || messageId.text().trim() === "") return "a pass without <message-id>";
   const seen = only(v, "seen");
   const verifications = seen?.attrs.verifications ?? "";
   const domains = seen?.attrs.domains ?? "";
   if (!COUNT.test(verifications) || !COUNT.test(domains) || Number(domains) < 1 || Number(domains) > Number(verifications)) {
-    return bad("a pass without a well-formed <seen verifications domains>");
+    return "a pass without a well-formed <seen verifications domains>";
   }
   answer.fromAuthorized = authorized === "true";
   answer.seen = { verifications: Number(verifications), domains: Number(domains) };
-  return { ok: true, answer };
+  return answer;
 }
 
 /** The one child of that name, or undefined when there is none or more than one. */
 function only(parent: xml.Element, name: string): xml.Element | undefined {
   const found = parent.getChildren(name);
   return found.length === 1 ? found[0] : undefined;
-}
-
-function bad(problem: string): ReadAnswer {
-  return { ok: false, problem };
 }

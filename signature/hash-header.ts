@@ -30,8 +30,6 @@ export type HashHeaderError =
   | "unsupported-algorithm"
   | "missing-header";
 
-export type ParsedHashHeader = { ok: true; header: HashHeader } | { ok: false; reason: HashHeaderError };
-
 export const SUPPORTED_VERSION = "1";
 export const SUPPORTED_ALGORITHM = "hmac-sha256";
 export const REQUIRED_HEADERS = ["from", "date", "message-id", "x-xmpp-identity"] as const;
@@ -51,12 +49,13 @@ const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
  * version or algorithm problem, so that a garbled header of a future version
  * is still called malformed, as PROTOCOL.md §5 orders the checks. The size
  * limit comes before any parsing, so an oversized value costs one length check.
+ * Answers the header or the error word, as every core does (README, Code layout).
  */
-export function parseHashHeader(value: string): ParsedHashHeader {
-  if (exceedsOctets(value, MAX_HASH_FIELD_OCTETS)) return { ok: false, reason: "malformed-signature" };
+export function parseHashHeader(value: string): HashHeader | HashHeaderError {
+  if (exceedsOctets(value, MAX_HASH_FIELD_OCTETS)) return "malformed-signature";
   const tags = parseTagList(value);
-  if (!tags) return { ok: false, reason: "malformed-signature" };
-  for (const tag of REQUIRED_TAGS) if (!tags.get(tag)) return { ok: false, reason: "malformed-signature" };
+  if (!tags) return "malformed-signature";
+  for (const tag of REQUIRED_TAGS) if (!tags.get(tag)) return "malformed-signature";
 
   const keyId = tags.get("k")!;
   const signedAt = parseSeconds(tags.get("t")!);
@@ -74,15 +73,15 @@ export function parseHashHeader(value: string): ParsedHashHeader {
     !isBase64(bodyHash) ||
     !isBase64(mac)
   ) {
-    return { ok: false, reason: "malformed-signature" };
+    return "malformed-signature";
   }
 
   const version = tags.get("v")!;
   const algorithm = tags.get("a")!;
-  if (version !== SUPPORTED_VERSION) return { ok: false, reason: "unsupported-version" };
-  if (algorithm !== SUPPORTED_ALGORITHM) return { ok: false, reason: "unsupported-algorithm" };
+  if (version !== SUPPORTED_VERSION) return "unsupported-version";
+  if (algorithm !== SUPPORTED_ALGORITHM) return "unsupported-algorithm";
   for (const name of REQUIRED_HEADERS) {
-    if (!headerNames.includes(name)) return { ok: false, reason: "missing-header" };
+    if (!headerNames.includes(name)) return "missing-header";
   }
 
   const header: HashHeader = {
@@ -101,7 +100,7 @@ export function parseHashHeader(value: string): ParsedHashHeader {
   if (service !== undefined) header.service = service;
   const ip = tags.get("ip");
   if (ip !== undefined) header.ip = ip;
-  return { ok: true, header };
+  return header;
 }
 
 function parseSeconds(text: string): number | null {

@@ -5,7 +5,14 @@ import { isUtf8 } from "node:buffer";
 
 export type MessageProblem = "malformed-message" | "duplicate-header";
 
-export type HeaderBlockCheck = { ok: true } | { ok: false; reason: MessageProblem; detail: string };
+/**
+ * Why a header block is refused: the word a verifier reports, and a sentence
+ * a signer shows its user, both found in the one pass that found the fault.
+ */
+export interface HeaderBlockProblem {
+  reason: MessageProblem;
+  detail: string;
+}
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -27,9 +34,10 @@ const SINGLETONS = ["sender", "reply-to", "subject", "date", "message-id", "x-xm
  * differ. Malformation is reported before duplication, since a field's name
  * is only known once its octets are sound. `ignore` names fields the caller
  * removes anyway (a signer's old X-XMPP-Identity), lower case: they are not
- * counted at all.
+ * counted at all. A check with nothing to hand back answers `undefined` when
+ * the block is sound, otherwise its problem (README, Code layout).
  */
-export function checkHeaderBlock(head: Buffer, ignore: ReadonlySet<string> = new Set()): HeaderBlockCheck {
+export function checkHeaderBlock(head: Buffer, ignore: ReadonlySet<string> = new Set()): HeaderBlockProblem | undefined {
   const counts = new Map<string, number>();
   let start = 0;
   while (start < head.length) {
@@ -58,14 +66,14 @@ export function checkHeaderBlock(head: Buffer, ignore: ReadonlySet<string> = new
 
   const from = counts.get("from") ?? 0;
   if (from !== 1 && !ignore.has("from")) {
-    return { ok: false, reason: "duplicate-header", detail: `the message has ${from} From fields, not exactly one` };
+    return { reason: "duplicate-header", detail: `the message has ${from} From fields, not exactly one` };
   }
   for (const name of SINGLETONS) {
     if ((counts.get(name) ?? 0) > 1) {
-      return { ok: false, reason: "duplicate-header", detail: `the message has more than one ${name} field` };
+      return { reason: "duplicate-header", detail: `the message has more than one ${name} field` };
     }
   }
-  return { ok: true };
+  return undefined;
 }
 
 /** The lower-cased name of the field starting at `start`, or null for a line without a colon. */
@@ -79,6 +87,6 @@ function fieldName(head: Buffer, start: number, contentEnd: number): string | nu
   return head.toString("latin1", start, nameEnd).toLowerCase();
 }
 
-function malformed(detail: string): HeaderBlockCheck {
-  return { ok: false, reason: "malformed-message", detail };
+function malformed(detail: string): HeaderBlockProblem {
+  return { reason: "malformed-message", detail };
 }

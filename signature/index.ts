@@ -10,7 +10,6 @@ export {
   SUPPORTED_VERSION,
   type HashHeader,
   type HashHeaderError,
-  type ParsedHashHeader,
 } from "./hash-header.js";
 export { formatHashHeader, type HashHeaderFields } from "./format-hash-header.js";
 export { canonicalBody, canonicalHeader } from "./canonicalize.js";
@@ -21,4 +20,4 @@ export { computeMac, macMatches } from "./mac.js";
 export { decodeSecret, encodeSecret, generateSecret, SECRET_BYTES } from "./secret.js";
 export { splitMessage, type MessageField, type SplitMessage } from "./message.js";
 export { IDENTITY_FIELD_NAME, refuseOversizedHashField, SignatureOptionError, signFields, signMessage, type FieldSignOptions, type SignOptions } from "./sign.js";
-export { checkHeaderBlock, MAX_LINE_OCTETS, type HeaderBlockCheck, type MessageProblem } from "./header-block-check.js";
+export { checkHeaderBlock, MAX_LINE_OCTETS, type HeaderBlockProblem, type MessageProblem } from "./header-block-check.js";

@@ -45,7 +45,7 @@ export function enrolled(core: IdentityCore) {
   };
 }
 
-/** A first stage that only asks whose keys: skipped for users, whose JID is fixed. */
+/** A stage that only asks whose JID (enrolled here): skipped for users, whose JID is fixed. */
 export function whoseStage(core: IdentityCore): WizardStage {
   return { fields: (ctx) => [jidField(ctx.actor)], check: enrolled(core) };
 }
@@ -75,6 +75,16 @@ export function keyChoice(
     options,
     // Offer the only candidate, but never "all" by default.
     values: !opts.all && keys.length === 1 ? [keys[0]!.keyId] : undefined,
+  };
+}
+
+/** A later stage that shows the chosen JID and asks which of its keys (see keyChoice). */
+export function keyStage(core: IdentityCore, opts: { usable: (k: KeyInfo) => boolean; all?: boolean; none: string }): WizardStage {
+  return {
+    fields: (ctx) => {
+      const key = keyChoice(core, ctx, opts);
+      return "status" in key ? key : [chosenJid(ctx), key];
+    },
   };
 }
 

@@ -18,6 +18,11 @@ const fieldOf: Partial<Record<IdentityError, string>> = {
   "key-unknown": "key-id",
 };
 
+/** Ends a step with a core outcome: its error as identityFailure says, or what `done` makes of the result. */
+export function completedWith<T extends object>(jid: string, outcome: T | IdentityError, done: (result: T) => Completed): Completed | Invalid {
+  return typeof outcome === "string" ? identityFailure(jid, outcome) : done(outcome);
+}
+
 export function identityFailure(jid: string, error: IdentityError): Completed | Invalid {
   // Most texts read as a predicate of the JID; the label and address texts stand alone.
   const standalone = error === "invalid-label" || error === "invalid-address";

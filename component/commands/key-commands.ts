@@ -11,14 +11,17 @@ import type { DataForm } from "../forms/data-form.js";
 import type { IdentityCore, IdentityError, IssuedKey } from "../keys/identity-core.js";
 import type { Completed } from "./command-types.js";
 import { nodeOf } from "./command-types.js";
-import { chosenJid, jidField, jidOf, keyChoice, labelField, one, serviceable, whoseStage } from "./fields.js";
-import { identityFailure } from "./identity-failure.js";
+import { jidField, jidOf, keyStage, labelField, one, serviceable, whoseStage } from "./fields.js";
+import { completedWith } from "./identity-failure.js";
 import { wizard, type Invalid } from "./wizard.js";
 
 const SHOWN_ONCE = "Copy the secret into the signer's configuration now: it is not shown again.";
 
-function issued(name: string, jid: string, key: IssuedKey | IdentityError, what: string): Completed | Invalid {
-  if (typeof key === "string") return identityFailure(jid, key);
+function issued(name: string, jid: string, outcome: IssuedKey | IdentityError, what: string): Completed | Invalid {
+  return completedWith(jid, outcome, (key) => issuedForm(name, key, what));
+}
+
+function issuedForm(name: string, key: IssuedKey, what: string): Completed {
   const form: DataForm = {
     type: "result",
     formType: nodeOf(name),
@@ -31,39 +34,44 @@ function issued(name: string, jid: string, key: IssuedKey | IdentityError, what:
   return { status: "completed", form, note: { type: "info", text: `${what} ${key.jid}: key ${key.keyId}. ${SHOWN_ONCE}` } };
 }
 
-export function keyCommands(core: IdentityCore) {
-  const enroll = wizard({
-    name: "enroll",
-    title: "Enroll a user",
-    instructions: "Enrolls the JID and creates its first signing key.",
+/**
+ * enroll and add-key differ only in the core operation and the words: both
+ * ask for a JID this service speaks for and a label, and show the new key.
+ */
+function issuing(
+  core: IdentityCore,
+  spec: { name: string; title: string; instructions: string; what: string },
+  issue: (jid: string, label: string) => IssuedKey | IdentityError,
+) {
+  return wizard({
+    name: spec.name,
+    title: spec.title,
+    instructions: spec.instructions,
     selfService: true,
     stages: [{ fields: (ctx) => [jidField(ctx.actor), labelField], check: serviceable(core) }],
-    finish: (ctx) => issued("enroll", jidOf(ctx), core.enroll(jidOf(ctx), one(ctx, "label")), "Enrolled"),
+    finish: (ctx) => issued(spec.name, jidOf(ctx), issue(jidOf(ctx), one(ctx, "label")), spec.what),
   });
+}
 
-  const addKey = wizard({
-    name: "add-key",
-    title: "Add a signing key",
-    instructions: "Creates another key for an enrolled user, e.g. for another device.",
-    selfService: true,
-    stages: [{ fields: (ctx) => [jidField(ctx.actor), labelField], check: serviceable(core) }],
-    finish: (ctx) => issued("add-key", jidOf(ctx), core.addKey(jidOf(ctx), one(ctx, "label")), "New key for"),
-  });
+export function keyCommands(core: IdentityCore) {
+  const enroll = issuing(
+    core,
+    { name: "enroll", title: "Enroll a user", instructions: "Enrolls the JID and creates its first signing key.", what: "Enrolled" },
+    (jid, label) => core.enroll(jid, label),
+  );
+
+  const addKey = issuing(
+    core,
+    { name: "add-key", title: "Add a signing key", instructions: "Creates another key for an enrolled user, e.g. for another device.", what: "New key for" },
+    (jid, label) => core.addKey(jid, label),
+  );
 
   const rotateKey = wizard({
     name: "rotate-key",
     title: "Rotate a signing key",
     instructions: "Creates a new key with the old key's label; the old key is retired now (mail it signed before still verifies).",
     selfService: true,
-    stages: [
-      whoseStage(core),
-      {
-        fields: (ctx) => {
-          const key = keyChoice(core, ctx, { usable: (k) => k.state === "active", none: "has no active key to rotate (use add-key)" });
-          return "status" in key ? key : [chosenJid(ctx), key];
-        },
-      },
-    ],
+    stages: [whoseStage(core), keyStage(core, { usable: (k) => k.state === "active", none: "has no active key to rotate (use add-key)" })],
     finish: (ctx) => issued("rotate-key", jidOf(ctx), core.rotateKey(jidOf(ctx), one(ctx, "key-id")), "Rotated a key of"),
   });
 
@@ -72,22 +80,12 @@ export function keyCommands(core: IdentityCore) {
     title: "Revoke a signing key",
     instructions: "Revokes a key, or all keys: nothing signed with it verifies any more.",
     selfService: true,
-    stages: [
-      whoseStage(core),
-      {
-        fields: (ctx) => {
-          const key = keyChoice(core, ctx, { usable: (k) => k.state !== "revoked", all: true, none: "has no key left to revoke" });
-          return "status" in key ? key : [chosenJid(ctx), key];
-        },
-      },
-    ],
-    finish: (ctx) => {
-      const outcome = core.revokeKey(jidOf(ctx), one(ctx, "key-id"));
-      if (typeof outcome === "string") return identityFailure(jidOf(ctx), outcome);
-      const { revoked } = outcome;
-      const text = revoked.length ? `Revoked ${revoked.join(", ")} of ${jidOf(ctx)}.` : `Nothing revoked: already revoked.`;
-      return { status: "completed", note: { type: "info", text } };
-    },
+    stages: [whoseStage(core), keyStage(core, { usable: (k) => k.state !== "revoked", all: true, none: "has no key left to revoke" })],
+    finish: (ctx) =>
+      completedWith(jidOf(ctx), core.revokeKey(jidOf(ctx), one(ctx, "key-id")), ({ revoked }) => {
+        const text = revoked.length ? `Revoked ${revoked.join(", ")} of ${jidOf(ctx)}.` : `Nothing revoked: already revoked.`;
+        return { status: "completed", note: { type: "info", text } };
+      }),
   });
 
   return [enroll, addKey, rotateKey, revokeKey];

@@ -9,8 +9,8 @@ import { xep82DateTime } from "../../protocol/datetime.js";
 import type { FormField } from "../forms/data-form.js";
 import { isAddrSpec, type IdentityCore } from "../keys/identity-core.js";
 import { nodeOf } from "./command-types.js";
-import { chosenJid, enrolled, jidField, jidOf, keyLine, whoseStage } from "./fields.js";
-import { identityFailure } from "./identity-failure.js";
+import { chosenJid, jidOf, keyLine, whoseStage } from "./fields.js";
+import { completedWith } from "./identity-failure.js";
 import { wizard, type WizardContext } from "./wizard.js";
 
 export function userCommands(core: IdentityCore) {
@@ -19,12 +19,9 @@ export function userCommands(core: IdentityCore) {
     title: "Show a user",
     instructions: "Shows a user's enrollment, From addresses and keys (never secrets).",
     selfService: true,
-    stages: [{ fields: (ctx) => [jidField(ctx.actor)], check: enrolled(core) }],
-    finish: (ctx) => {
-      const info = core.info(jidOf(ctx));
-      if (typeof info === "string") return identityFailure(jidOf(ctx), info);
-      const { jid, enrolledAt, addresses, keys } = info;
-      return {
+    stages: [whoseStage(core)],
+    finish: (ctx) =>
+      completedWith(jidOf(ctx), core.info(jidOf(ctx)), ({ jid, enrolledAt, addresses, keys }) => ({
         status: "completed",
         note: { type: "info", text: `${jid} has ${keys.length} key(s).` },
         form: {
@@ -37,8 +34,7 @@ export function userCommands(core: IdentityCore) {
             { var: "keys", type: "text-multi", label: "Keys (id, label, state, created)", values: keys.map(keyLine) },
           ],
         },
-      };
-    },
+      })),
   });
 
   const addressesField = (ctx: WizardContext): FormField => {
@@ -67,19 +63,16 @@ export function userCommands(core: IdentityCore) {
         },
       },
     ],
-    finish: (ctx) => {
-      const outcome = core.setAddresses(jidOf(ctx), ctx.values.addresses ?? []);
-      if (typeof outcome === "string") return identityFailure(jidOf(ctx), outcome);
-      return {
+    finish: (ctx) =>
+      completedWith(jidOf(ctx), core.setAddresses(jidOf(ctx), ctx.values.addresses ?? []), ({ addresses }) => ({
         status: "completed",
-        note: { type: "info", text: `${jidOf(ctx)} may now send as ${outcome.addresses.join(", ")}.` },
+        note: { type: "info", text: `${jidOf(ctx)} may now send as ${addresses.join(", ")}.` },
         form: {
           type: "result",
           formType: nodeOf("set-addresses"),
-          fields: [{ var: "addresses", type: "text-multi", label: "From addresses", values: outcome.addresses }],
+          fields: [{ var: "addresses", type: "text-multi", label: "From addresses", values: addresses }],
         },
-      };
-    },
+      })),
   });
 
   const unenroll = wizard({
@@ -87,12 +80,9 @@ export function userCommands(core: IdentityCore) {
     title: "Unenroll a user",
     instructions: "Deletes the user's keys and addresses: nothing it signed verifies any more.",
     selfService: false,
-    stages: [{ fields: (ctx) => [jidField(ctx.actor)], check: enrolled(core) }],
-    finish: (ctx) => {
-      const outcome = core.unenroll(jidOf(ctx));
-      if (typeof outcome === "string") return identityFailure(jidOf(ctx), outcome);
-      return { status: "completed", note: { type: "info", text: `Unenrolled ${outcome.jid}.` } };
-    },
+    stages: [whoseStage(core)],
+    finish: (ctx) =>
+      completedWith(jidOf(ctx), core.unenroll(jidOf(ctx)), ({ jid }) => ({ status: "completed", note: { type: "info", text: `Unenrolled ${jid}.` } })),
   });
 
   return [userInfo, setAddresses, unenroll];

@@ -15,30 +15,33 @@ const wireErrors: Record<DiscoError, WireError> = {
   "item-not-found": ["cancel", "item-not-found"],
 };
 
-export function discoInfoHandler(registry: DiscoRegistry) {
+/**
+ * info and items answer alike: the node asked about, the registry's answer
+ * or its error word; only the children of <query/> differ.
+ */
+function discoHandler<T extends object>(
+  xmlns: string,
+  lookup: (node: string | undefined, from: string) => T | DiscoError,
+  children: (found: T) => xml.Element[],
+) {
   return ({ from, payload }: IqRequest) => {
     const node = payload.attrs.node;
-    const info = registry.info(node, from);
-    if (typeof info === "string") return stanzaError(wireErrors[info]);
-    return xml(
-      "query",
-      { xmlns: NS_DISCO_INFO, node },
-      ...info.identities.map((i) => xml("identity", { category: i.category, type: i.type, name: i.name })),
-      ...info.features.map((f) => xml("feature", { var: f })),
-      ...info.forms.map(renderForm),
-    );
+    const found = lookup(node, from);
+    if (typeof found === "string") return stanzaError(wireErrors[found]);
+    return xml("query", { xmlns, node }, ...children(found));
   };
 }
 
+export function discoInfoHandler(registry: DiscoRegistry) {
+  return discoHandler(NS_DISCO_INFO, (node, from) => registry.info(node, from), (info) => [
+    ...info.identities.map((i) => xml("identity", { category: i.category, type: i.type, name: i.name })),
+    ...info.features.map((f) => xml("feature", { var: f })),
+    ...info.forms.map(renderForm),
+  ]);
+}
+
 export function discoItemsHandler(registry: DiscoRegistry) {
-  return ({ from, payload }: IqRequest) => {
-    const node = payload.attrs.node;
-    const items = registry.items(node, from);
-    if (typeof items === "string") return stanzaError(wireErrors[items]);
-    return xml(
-      "query",
-      { xmlns: NS_DISCO_ITEMS, node },
-      ...items.map((i) => xml("item", { jid: i.jid, node: i.node, name: i.name })),
-    );
-  };
+  return discoHandler(NS_DISCO_ITEMS, (node, from) => registry.items(node, from), (items) =>
+    items.map((i) => xml("item", { jid: i.jid, node: i.node, name: i.name })),
+  );
 }

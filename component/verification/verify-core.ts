@@ -60,9 +60,8 @@ export interface Prepared {
 }
 
 export function prepare(request: VerifyRequest): Prepared | Verification {
-  const parsed = parseHashHeader(request.signature);
-  if (!parsed.ok) return reject(parsed.reason);
-  const sig = parsed.header;
+  const sig = parseHashHeader(request.signature);
+  if (typeof sig === "string") return reject(sig);
   const jid = parseUserJid(sig.jid);
   if (!jid) return reject("malformed-signature");
   const known: Partial<Verification> = { jid, keyId: sig.keyId };

@@ -16,7 +16,11 @@ import { NS_PROGRESS, NS_PUBSUB, NS_PUBSUB_EVENT as NS_EVENT } from "../../proto
 import { progressNode } from "../../protocol/progress-node.js";
 import { xsmtpEnv } from "../xsmtp-env.js";
 import { runXsmtp, startComponent, stopXsmtp, type RunResult } from "../xsmtp-process.js";
+import { enrollWithCli } from "../xsmtp-user.js";
 import { DemoOutput } from "./demo-output.js";
+
+/** No step of the demo may hang it. */
+const CLI_TIMEOUT_MS = 30_000;
 
 const MESSAGE_ID = `demo-${Date.now()}@example.org`;
 
@@ -59,9 +63,7 @@ export async function runDemo(): Promise<number> {
     out.detail("online: attached with XEP-0114, store and master key in the demo's temp dir");
 
     out.begin("Enrolling alice@example.org (xsmtp user enroll)");
-    const enrolled = await runCli(["user", "enroll", "alice@example.org", "--label", "laptop", "--json"], env);
-    if (enrolled.code !== 0) throw new Error(`enroll failed: ${enrolled.stderr}`);
-    const key = JSON.parse(enrolled.stdout.toString()) as { key_id: string; secret: string };
+    const key = await enrollWithCli("alice@example.org", env, "laptop", { timeoutMs: CLI_TIMEOUT_MS });
     out.detail(`key-id ${key.key_id}; secret ${key.secret.slice(0, 6)}… (43 characters, handed to alice's mail client)`);
 
     const alice = await connectClient({ port: prosody.c2sPort, domain: "example.org", username: "alice", password: "alice-demo-password" });
@@ -151,7 +153,7 @@ const indent = (text: string) =>
 
 /** Each step runs the real command, as a user would; none may hang the demo. */
 function runCli(args: string[], env: Record<string, string>, input: Buffer | string = ""): Promise<RunResult> {
-  return runXsmtp(args, env, { input, timeoutMs: 30_000 });
+  return runXsmtp(args, env, { input, timeoutMs: CLI_TIMEOUT_MS });
 }
 
 async function runCleanups(cleanups: (() => Promise<void> | void)[]): Promise<void> {

@@ -52,9 +52,9 @@ export function sign(
 /** The selected fields of a signed message, as §5 says a verifier sends them. */
 export function fieldsToSend(raw: Buffer, signature: string, identity: string): HeaderField[] {
   const parsed = parseHashHeader(signature);
-  if (!parsed.ok) throw new Error(parsed.reason);
+  if (typeof parsed === "string") throw new Error(parsed);
   const fields = [{ name: IDENTITY_FIELD_NAME, value: ` ${identity}` }, ...splitMessage(raw).fields];
-  return selectHeaders(parsed.header.headerNames, fields).map(({ name, value }) => ({ name, value }));
+  return selectHeaders(parsed.headerNames, fields).map(({ name, value }) => ({ name, value }));
 }
 
 export function verifyIq(id: string, signature: string, sent: HeaderField[], from = "mx@other.org/gw"): xml.Element {

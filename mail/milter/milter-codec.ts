@@ -15,7 +15,8 @@ export interface MilterPacket {
   data: Buffer;
 }
 
-export type DecodeResult = { ok: true; packets: MilterPacket[] } | { ok: false; error: string };
+/** The packets completed so far, or what is wrong with the stream (a sentence, for the log). */
+export type DecodeResult = MilterPacket[] | string;
 
 const LENGTH_BYTES = 4;
 
@@ -28,7 +29,7 @@ export class MilterPacketDecoder {
 
   /** Feeds bytes; returns every packet completed by them. After an error, every call fails. */
   push(chunk: Buffer): DecodeResult {
-    if (this.failure) return { ok: false, error: this.failure };
+    if (this.failure) return this.failure;
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
@@ -42,7 +43,7 @@ export class MilterPacketDecoder {
       const frame = this.take(LENGTH_BYTES + length);
       packets.push({ code: String.fromCharCode(frame[LENGTH_BYTES]), data: frame.subarray(LENGTH_BYTES + 1) });
     }
-    return { ok: true, packets };
+    return packets;
   }
 
   /** Bytes of a packet started but not finished (non-zero at end of stream = truncated packet). */
@@ -50,11 +51,11 @@ export class MilterPacketDecoder {
     return this.buffered;
   }
 
-  private fail(error: string): DecodeResult {
+  private fail(error: string): string {
     this.failure = error;
     this.chunks.length = 0;
     this.buffered = 0;
-    return { ok: false, error };
+    return error;
   }
 
   // The length may itself be split across chunks, so read it byte by byte.

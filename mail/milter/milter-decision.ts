@@ -38,7 +38,8 @@ export interface MilterDecision {
   verdict: MilterVerdict;
 }
 
-export type EncodedDecision = { ok: true; replies: Buffer[] } | { ok: false; error: string };
+/** The replies, or why the decision cannot be sent (a sentence, for the log). */
+export type EncodedDecision = Buffer[] | string;
 
 export function encodeDecision(decision: MilterDecision, negotiated: Negotiated): EncodedDecision {
   const replies: Buffer[] = [];
@@ -46,20 +47,20 @@ export function encodeDecision(decision: MilterDecision, negotiated: Negotiated)
   if (verdict.type === "continue" || verdict.type === "accept") {
     for (const action of decision.actions ?? []) {
       const encoded = encodeAction(action, negotiated);
-      if (typeof encoded === "string") return { ok: false, error: encoded };
+      if (typeof encoded === "string") return encoded;
       replies.push(encoded);
     }
   }
   const final = encodeVerdict(verdict);
-  if (typeof final === "string") return { ok: false, error: final };
+  if (typeof final === "string") return final;
   replies.push(final);
-  return { ok: true, replies };
+  return replies;
 }
 
 /** The reply when the policy failed: its configured decision, or a plain tempfail if that too is invalid. */
 export function encodeFallback(decision: MilterDecision | undefined, negotiated: Negotiated): Buffer[] {
   const encoded = decision ? encodeDecision(decision, negotiated) : undefined;
-  return encoded?.ok ? encoded.replies : [encode.encodeTempfail()];
+  return encoded !== undefined && typeof encoded !== "string" ? encoded : [encode.encodeTempfail()];
 }
 
 function encodeVerdict(verdict: MilterVerdict): Buffer | string {

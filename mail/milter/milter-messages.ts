@@ -32,7 +32,8 @@ export type MilterCommand =
   | { kind: "quitNewConnection" }
   | { kind: "unknown"; line: string };
 
-export type ParseResult = { ok: true; command: MilterCommand } | { ok: false; error: string };
+/** The command, or why the packet is not one (a sentence, for the log). */
+export type ParseResult = MilterCommand | string;
 
 const NO_DATA: Record<string, MilterCommand> = {
   [Command.EOH]: { kind: "eoh" },
@@ -130,5 +131,6 @@ function exactStrings(data: Buffer, count: number, what: string, build: (strings
   return ok(build(strings));
 }
 
-const ok = (command: MilterCommand): ParseResult => ({ ok: true, command });
-const bad = (error: string): ParseResult => ({ ok: false, error });
+// Named, so that each return says which way it goes.
+const ok = (command: MilterCommand): ParseResult => command;
+const bad = (error: string): ParseResult => error;

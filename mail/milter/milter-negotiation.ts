@@ -45,19 +45,20 @@ export interface Negotiated {
   protocol: number;
 }
 
-export type NegotiationResult = { ok: true; negotiated: Negotiated; reply: OptionReply } | { ok: false; error: string };
+/** What was agreed and the reply saying so, or why the offer is refused (a sentence, for the log). */
+export type NegotiationResult = { negotiated: Negotiated; reply: OptionReply } | string;
 
 const OLDEST_VERSION = 2;
 
 export function negotiate(offer: Negotiated, wants: MilterWants = GATEWAY_WANTS): NegotiationResult {
-  if (offer.version < OLDEST_VERSION) return { ok: false, error: `MTA offers milter protocol version ${offer.version}, below ${OLDEST_VERSION}` };
+  if (offer.version < OLDEST_VERSION) return `MTA offers milter protocol version ${offer.version}, below ${OLDEST_VERSION}`;
   const actions = wants.actions | (wants.macroLists ? Action.SETSYMLIST : 0);
   const missing = actions & ~offer.actions;
-  if (missing !== 0) return { ok: false, error: `MTA does not offer actions 0x${missing.toString(16)} (offered 0x${offer.actions.toString(16)})` };
+  if (missing !== 0) return `MTA does not offer actions 0x${missing.toString(16)} (offered 0x${offer.actions.toString(16)})`;
   // A bit the MTA did not offer is one it cannot honour: we then get that step (or must reply).
   const negotiated = { version: Math.min(offer.version, MILTER_PROTOCOL_VERSION), actions, protocol: wants.protocol & offer.protocol };
   const reply: OptionReply = { ...negotiated, ...(wants.macroLists ? { macroLists: wants.macroLists } : {}) };
-  return { ok: true, negotiated, reply };
+  return { negotiated, reply };
 }
 
 /** Whether the MTA waits for a reply to this command, given the negotiated flags. */

@@ -17,19 +17,19 @@ import { MilterSession, type SessionOptions } from "./milter-session.js";
 
 export type MilterAddress = { kind: "inet"; host: string; port: number } | { kind: "unix"; path: string };
 
-/** "inet:127.0.0.1:8891", "inet:[::1]:8891" or "unix:/run/xsmtp/milter.sock". */
-export function parseMilterAddress(text: string): MilterAddress | { error: string } {
+/** "inet:127.0.0.1:8891", "inet:[::1]:8891" or "unix:/run/xsmtp/milter.sock"; otherwise why not, as a sentence. */
+export function parseMilterAddress(text: string): MilterAddress | string {
   if (text.startsWith("unix:")) {
     const path = text.slice(5);
-    return path.startsWith("/") ? { kind: "unix", path } : { error: `unix milter address needs an absolute path: ${text}` };
+    return path.startsWith("/") ? { kind: "unix", path } : `unix milter address needs an absolute path: ${text}`;
   }
-  if (!text.startsWith("inet:")) return { error: `milter address must start with inet: or unix: (${text})` };
+  if (!text.startsWith("inet:")) return `milter address must start with inet: or unix: (${text})`;
   const rest = text.slice(5);
   const colon = rest.lastIndexOf(":");
   const host = rest.slice(0, colon).replace(/^\[(.*)\]$/, "$1");
   const portText = rest.slice(colon + 1);
   const port = Number(portText);
-  if (colon <= 0 || host === "" || !/^[0-9]{1,5}$/.test(portText) || port > 65535) return { error: `inet milter address needs host:port (${text})` };
+  if (colon <= 0 || host === "" || !/^[0-9]{1,5}$/.test(portText) || port > 65535) return `inet milter address needs host:port (${text})`;
   return { kind: "inet", host, port };
 }
 
@@ -113,12 +113,12 @@ function serveConnection(socket: Socket, id: number, options: MilterServerOption
   socket.on("error", () => socket.destroy()); // a reset by the MTA ends this connection only
   socket.on("close", () => emit({ type: "closed", id }));
   socket.on("data", (chunk: Buffer) => {
-    const decoded = decoder.push(chunk);
-    if (!decoded.ok) return abandon(decoded.error);
-    for (const packet of decoded.packets) {
-      const parsed = parseCommand(packet);
-      if (!parsed.ok) return abandon(parsed.error);
-      queue.push(parsed.command);
+    const packets = decoder.push(chunk);
+    if (typeof packets === "string") return abandon(packets);
+    for (const packet of packets) {
+      const command = parseCommand(packet);
+      if (typeof command === "string") return abandon(command);
+      queue.push(command);
     }
     if (!running) void drain().catch((error: unknown) => abandon(`session failed: ${String(error)}`));
   });

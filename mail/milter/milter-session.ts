@@ -74,7 +74,7 @@ export class MilterSession {
   private optionNegotiation(offer: Extract<MilterCommand, { kind: "optneg" }>): SessionOutput {
     if (this.phase !== "negotiate" && this.phase !== "reconnect") return this.fail("OPTNEG a second time");
     const result = negotiate(offer, this.options.wants ?? GATEWAY_WANTS);
-    if (!result.ok) return this.fail(result.error);
+    if (typeof result === "string") return this.fail(result);
     this.negotiated = result.negotiated;
     this.phase = "connect";
     return { replies: [encodeOptionReply(result.reply)] };
@@ -130,8 +130,8 @@ export class MilterSession {
       decision = this.options.onPolicyError ?? TEMPFAIL;
     }
     const encoded = encodeDecision(decision, this.negotiated!);
-    if (!encoded.ok) output.policyError = new Error(`policy decision refused: ${encoded.error}`);
-    output.replies = encoded.ok ? encoded.replies : encodeFallback(this.options.onPolicyError, this.negotiated!);
+    if (typeof encoded === "string") output.policyError = new Error(`policy decision refused: ${encoded}`);
+    output.replies = typeof encoded === "string" ? encodeFallback(this.options.onPolicyError, this.negotiated!) : encoded;
     this.resetMessage();
     this.phase = "idle";
     return output;

@@ -32,8 +32,8 @@ export function signableHead(message: MessageStream): SignableHead {
   const kept = message.split.fields.filter((f) => !REPLACED_FIELDS.has(f.name.toLowerCase()));
   if (countFields(kept, "from") === 0) throw new UnsignableMessageError("the message has no From field; refusing to sign it");
   const { head } = removeFields(message.head, REPLACED_FIELDS);
-  const check = checkHeaderBlock(head);
-  if (!check.ok) throw new UnsignableMessageError(`refusing to sign: ${check.detail} (${check.reason}, PROTOCOL.md §3.1)`);
+  const problem = checkHeaderBlock(head);
+  if (problem) throw new UnsignableMessageError(`refusing to sign: ${problem.detail} (${problem.reason}, PROTOCOL.md §3.1)`);
   return { head, kept };
 }
 

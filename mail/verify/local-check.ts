@@ -41,11 +41,10 @@ export function checkLocally(head: Buffer, bodyHash: string): LocalCheck {
   if (!hashField) return { done: { result: "none", reason: "no-signature" } };
   // §3.1 before the signature is even parsed: a bare CR or a second From
   // would let the signed fields and the displayed ones differ.
-  const block = checkHeaderBlock(head);
-  if (!block.ok) return { done: { result: "permerror", reason: block.reason } };
-  const parsed = parseHashHeader(hashField.value);
-  if (!parsed.ok) return { done: { result: "permerror", reason: parsed.reason } };
-  const header = parsed.header;
+  const problem = checkHeaderBlock(head);
+  if (problem) return { done: { result: "permerror", reason: problem.reason } };
+  const header = parseHashHeader(hashField.value);
+  if (typeof header === "string") return { done: { result: "permerror", reason: header } };
   const jid = normalizeJid(header.jid);
   if (!jid) return { done: { result: "permerror", reason: "malformed-signature" } };
 

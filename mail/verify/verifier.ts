@@ -83,13 +83,13 @@ export class Verifier {
       if (GONE.has(requestFailureReason(err))) this.#services.forget(domain);
       return { ...known, service, result: "temperror", reason: requestFailureReason(err) };
     }
-    const read = readVerification(reply, { jid, keyId: header.keyId });
-    if (!read.ok) {
-      this.options.warn(`the answer of ${service} about ${jid} was refused: ${read.problem}`);
+    const answer = readVerification(reply, { jid, keyId: header.keyId });
+    if (typeof answer === "string") {
+      this.options.warn(`the answer of ${service} about ${jid} was refused: ${answer}`);
       return { ...known, service, result: "temperror", reason: "bad-answer" };
     }
-    const report: VerifyReport = { ...known, service, ...read.answer };
-    if (read.answer.reason === undefined) delete report.reason;
+    const report: VerifyReport = { ...known, service, ...answer };
+    if (answer.reason === undefined) delete report.reason;
     await this.publish(session, service, jid, report);
     return report;
   }

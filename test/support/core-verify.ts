@@ -10,9 +10,9 @@ export function coreVerifies(message: Buffer, secret: Buffer): boolean {
   const { fields, bodyOffset } = splitMessage(message);
   const hash = fields.find((f) => f.name.toLowerCase() === "x-xmpp-hash");
   if (!hash) return false;
-  const parsed = parseHashHeader(hash.value);
-  if (!parsed.ok) return false;
-  if (bodyHash(message.subarray(bodyOffset)) !== parsed.header.bodyHash) return false;
-  const input = signingInput(selectHeaders(parsed.header.headerNames, fields), hash.value);
-  return macMatches(secret, input, parsed.header.mac);
+  const header = parseHashHeader(hash.value);
+  if (typeof header === "string") return false;
+  if (bodyHash(message.subarray(bodyOffset)) !== header.bodyHash) return false;
+  const input = signingInput(selectHeaders(header.headerNames, fields), hash.value);
+  return macMatches(secret, input, header.mac);
 }

@@ -13,7 +13,9 @@ import { join } from "node:path";
 import { startPostfix, type PrivatePostfix } from "../../devtools/servers/postfix.js";
 import { startProsody, type ProsodyInstance } from "../../devtools/servers/prosody.js";
 import { freePort } from "../../devtools/servers/free-port.js";
-import { runXsmtp, startXsmtp, type XsmtpProcess } from "../../devtools/xsmtp-process.js";
+import { xsmtpEnv } from "../../devtools/xsmtp-env.js";
+import { startComponent, stopXsmtp, type XsmtpProcess } from "../../devtools/xsmtp-process.js";
+import { enrollWithCli } from "../../devtools/xsmtp-user.js";
 
 export const COMPONENT_SECRET = "component-secret-for-the-gateway-tests";
 
@@ -41,29 +43,21 @@ export interface GatewayStack {
 export async function gateway(prosody: ProsodyInstance, domain: string, extra: Record<string, string>): Promise<Gateway> {
   const dir = mkdtempSync(join(tmpdir(), `xsmtp-gw-${domain}-`));
   const milterPort = await freePort();
-  const env = {
-    XSMTP_SERVICE: `xmpp://127.0.0.1:${prosody.componentPort}`,
-    XSMTP_DOMAIN: domain,
-    XSMTP_SECRET: COMPONENT_SECRET,
-    XSMTP_DATABASE: join(dir, "xsmtp.sqlite"),
-    XSMTP_KEY_FILE: join(dir, "xsmtp.key"),
-    XSMTP_MILTER: `inet:127.0.0.1:${milterPort}`,
-    XSMTP_LOG_LEVEL: "info",
-    ...extra,
-  };
+  const env = xsmtpEnv({
+    componentPort: prosody.componentPort,
+    secret: COMPONENT_SECRET,
+    stateDir: dir,
+    extra: { XSMTP_DOMAIN: domain, XSMTP_MILTER: `inet:127.0.0.1:${milterPort}`, XSMTP_LOG_LEVEL: "info", ...extra },
+  });
   const gw: Gateway = {
     env,
     milterPort,
     async start(more = {}) {
-      gw.process = startXsmtp(["run"], { ...env, ...more });
-      await gw.process.waitFor(/"msg":"online"/, 15_000);
+      gw.process = await startComponent({ ...env, ...more });
       await gw.process.waitFor(/"msg":"mail gateway listening"/, 5_000);
     },
     async stop() {
-      const p = gw.process;
-      if (!p || p.child.exitCode !== null) return;
-      p.child.kill("SIGTERM");
-      await p.exited;
+      if (gw.process) await stopXsmtp(gw.process);
     },
   };
   return gw;
@@ -118,9 +112,7 @@ export async function startGatewayStack(receiverEnv: Record<string, string> = {}
 
 /** `xsmtp user enroll` against a gateway's database; returns the key id. */
 export async function enroll(gw: Gateway, jid: string): Promise<string> {
-  const r = await runXsmtp(["user", "enroll", jid, "--label", "laptop", "--json"], gw.env);
-  if (r.code !== 0) throw new Error(`enroll ${jid}: ${r.stderr}`);
-  return (JSON.parse(r.stdout.toString()) as { key_id: string }).key_id;
+  return (await enrollWithCli(jid, gw.env, "laptop")).key_id;
 }
 
 /** swaks to a Postfix; resolves with its exit code and transcript. */

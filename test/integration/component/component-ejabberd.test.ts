@@ -9,7 +9,8 @@ import { decodeSecret } from "../../../signature/index.js";
 import { startEjabberd, type EjabberdInstance } from "../../../devtools/servers/ejabberd.js";
 import { connectClient, closeClient } from "../../../devtools/xmpp-client.js";
 import { startTestService, type TestService } from "../../support/in-process-service.js";
-import { runXsmtp, startXsmtp } from "../../../devtools/xsmtp-process.js";
+import { startXsmtp } from "../../../devtools/xsmtp-process.js";
+import { enrollWithCli } from "../../../devtools/xsmtp-user.js";
 import { aliceMessage, sign, verifyIq } from "../../../devtools/load/signed-message.js";
 
 const SECRET = "ejabberd-component-secret";
@@ -43,9 +44,7 @@ describe("component on ejabberd", () => {
   });
 
   it("verifies a message signed with a key enrolled by the CLI", async () => {
-    const r = await runXsmtp(["user", "enroll", "alice@example.org", "--json"], svc.env);
-    assert.equal(r.code, 0, r.stderr);
-    const key = JSON.parse(r.stdout.toString());
+    const key = await enrollWithCli("alice@example.org", svc.env);
     const { signature, sent } = sign(aliceMessage({ "Message-ID": "<ej-1@example.org>" }), {
       keyId: key.key_id,
       secret: decodeSecret(key.secret)!,

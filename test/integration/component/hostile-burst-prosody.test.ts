@@ -15,7 +15,7 @@ import { parseVerify } from "../../../protocol/verify-request.js";
 import { startProsody, type ProsodyInstance } from "../../../devtools/servers/prosody.js";
 import { connectClient, closeClient } from "../../../devtools/xmpp-client.js";
 import { startTestService, type TestService } from "../../support/in-process-service.js";
-import { runXsmtp } from "../../../devtools/xsmtp-process.js";
+import { enrollWithCli } from "../../../devtools/xsmtp-user.js";
 import { hostileText, paddedSigned } from "../../support/hostile-verify.js";
 import { verifyIq } from "../../../devtools/load/signed-message.js";
 
@@ -62,9 +62,7 @@ describe("a hostile verify burst through Prosody does not stall the component", 
   };
 
   it(`${BURST} maximal hostile verify IQs; pings p99 under ${P99_PING_MS} ms, max under ${MAX_PING_MS} ms`, async () => {
-    const r = await runXsmtp(["user", "enroll", "alice@example.org", "--json"], svc.env);
-    assert.equal(r.code, 0, r.stderr);
-    const key = JSON.parse(r.stdout.toString()) as { key_id: string; secret: string };
+    const key = await enrollWithCli("alice@example.org", svc.env);
     const signer = { keyId: key.key_id, secret: decodeSecret(key.secret)!, t: Math.floor(Date.now() / 1000) };
 
     // Four shapes, each within the limits (so decided in full) or just past them.

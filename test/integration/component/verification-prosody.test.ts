@@ -11,7 +11,7 @@ import { decodeSecret } from "../../../signature/index.js";
 import { startProsody, type ProsodyInstance } from "../../../devtools/servers/prosody.js";
 import { connectClient, closeClient } from "../../../devtools/xmpp-client.js";
 import { startTestService, type TestService } from "../../support/in-process-service.js";
-import { runXsmtp } from "../../../devtools/xsmtp-process.js";
+import { enrollWithCli, userWithCli, type IssuedKeyJson } from "../../../devtools/xsmtp-user.js";
 import { aliceMessage, sign, verifyIq } from "../../../devtools/load/signed-message.js";
 
 const SECRET = "component-secret-for-tests";
@@ -21,11 +21,7 @@ describe("verification through Prosody", () => {
   let prosody: ProsodyInstance;
   let svc: TestService;
   let bob: Client;
-  const user = async (...args: string[]) => {
-    const r = await runXsmtp(["user", ...args, "--json"], svc.env);
-    assert.equal(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout.toString());
-  };
+  const user = (...args: string[]) => userWithCli<IssuedKeyJson>(args, svc.env);
   const ask = async (signature: string, sent: { name: string; value: string }[]) => {
     const iq = verifyIq("x", signature, sent);
     delete iq.attrs.id;
@@ -48,7 +44,7 @@ describe("verification through Prosody", () => {
   });
 
   it("a message signed with a freshly enrolled key passes; a changed header fails", async () => {
-    const enrolled = await user("enroll", "alice@example.org", "--label", "laptop");
+    const enrolled = await enrollWithCli("alice@example.org", svc.env, "laptop");
     assert.equal(enrolled.secret.length, 43);
     const secret = decodeSecret(enrolled.secret)!;
     const { signature, sent } = sign(aliceMessage({ "Message-ID": "<it-1@example.org>" }), { keyId: enrolled.key_id, secret, t: now() });

@@ -15,7 +15,7 @@ import { performance } from "node:perf_hooks";
 import { startProsody, type ProsodyInstance } from "../../../devtools/servers/prosody.js";
 import { startDnsStub, type DnsStub } from "../../../devtools/servers/dns-stub.js";
 import { startTestService, type TestService } from "../../support/in-process-service.js";
-import { runXsmtp } from "../../../devtools/xsmtp-process.js";
+import { enrollWithCli } from "../../../devtools/xsmtp-user.js";
 import { runCli } from "../../support/mail-cli.js";
 
 const COMPONENT_SECRET = "component-secret-for-federated-mail-tests";
@@ -64,9 +64,7 @@ describe("mail across two federated Prosody servers (s2s)", { timeout: 60_000 },
     ]);
     await Promise.all([a.register("alice", "example.org", "alicepass"), b.register("bob", "other.org", "bobpass")]);
     svc = await startTestService(a.componentPort, COMPONENT_SECRET);
-    const enrolled = await runXsmtp(["user", "enroll", "alice@example.org", "--json"], svc.env);
-    assert.equal(enrolled.code, 0, enrolled.stderr);
-    const issued = JSON.parse(enrolled.stdout.toString()) as { key_id: string; secret: string };
+    const issued = await enrollWithCli("alice@example.org", svc.env);
     signer = { XSMTP_SIGNING_JID: "alice@example.org", XSMTP_SIGNING_KEY_ID: issued.key_id, XSMTP_SIGNING_SECRET: issued.secret };
     verifier = { XSMTP_VERIFIER_JID: "bob@other.org", XSMTP_VERIFIER_PASSWORD: "bobpass", XSMTP_VERIFIER_SERVER: `xmpp://127.0.0.1:${b.c2sPort}` };
     const sign = await runCli(["sign"], signer, fixture("multipart-attachment.eml"));

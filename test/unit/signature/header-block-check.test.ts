@@ -4,9 +4,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { checkHeaderBlock, MAX_LINE_OCTETS } from "../../../signature/index.js";
 
-const OK = { ok: true } as const;
-const malformed = (detail: string) => ({ ok: false, reason: "malformed-message", detail }) as const;
-const duplicate = (detail: string) => ({ ok: false, reason: "duplicate-header", detail }) as const;
+const OK = undefined;
+const malformed = (detail: string) => ({ reason: "malformed-message", detail }) as const;
+const duplicate = (detail: string) => ({ reason: "duplicate-header", detail }) as const;
 const BARE_CR = malformed("a header line holds a bare CR");
 const NUL = malformed("a header line holds a NUL");
 const CONTROL = malformed("a header field holds a control character");

@@ -15,7 +15,7 @@ function padded(octets: number, filler = "x", v = "1"): string {
   const fillerOctets = Buffer.byteLength(filler);
   return base + filler.repeat(Math.floor(room / fillerOctets)) + "y".repeat(room % fillerOctets);
 }
-const MALFORMED = { ok: false, reason: "malformed-signature" };
+const MALFORMED = "malformed-signature";
 
 test("the limits are those of PROTOCOL.md §3.2", () => {
   assert.equal(MAX_HASH_FIELD_OCTETS, 8192);
@@ -24,7 +24,7 @@ test("the limits are those of PROTOCOL.md §3.2", () => {
 
 test("an X-XMPP-Hash of 8,192 octets is parsed, one of 8,193 is malformed", () => {
   assert.equal(Buffer.byteLength(padded(MAX_HASH_FIELD_OCTETS)), MAX_HASH_FIELD_OCTETS);
-  assert.equal(parseHashHeader(padded(MAX_HASH_FIELD_OCTETS)).ok, true);
+  assert.equal(typeof parseHashHeader(padded(MAX_HASH_FIELD_OCTETS)), "object");
   assert.deepEqual(parseHashHeader(padded(MAX_HASH_FIELD_OCTETS + 1)), MALFORMED);
 });
 
@@ -32,11 +32,11 @@ test("the limit counts UTF-8 octets, not characters", () => {
   const wide = padded(MAX_HASH_FIELD_OCTETS + 2, "日"); // 3 octets, one UTF-16 unit each
   assert.ok(wide.length <= MAX_HASH_FIELD_OCTETS);
   assert.deepEqual(parseHashHeader(wide), MALFORMED);
-  assert.equal(parseHashHeader(padded(MAX_HASH_FIELD_OCTETS, "😀")).ok, true);
+  assert.equal(typeof parseHashHeader(padded(MAX_HASH_FIELD_OCTETS, "😀")), "object");
 });
 
 test("an oversized value is malformed even when its version is unknown", () => {
-  assert.deepEqual(parseHashHeader(value(REQUIRED, "2")), { ok: false, reason: "unsupported-version" });
+  assert.equal(parseHashHeader(value(REQUIRED, "2")), "unsupported-version");
   assert.deepEqual(parseHashHeader(padded(MAX_HASH_FIELD_OCTETS + 1, "x", "2")), MALFORMED);
   assert.deepEqual(parseHashHeader(" ".repeat(1_000_000)), MALFORMED);
 });
@@ -44,7 +44,7 @@ test("an oversized value is malformed even when its version is unknown", () => {
 test("h= with 64 names is parsed, with 65 (repeats count) malformed", () => {
   const names = (n: number): string => [REQUIRED, ...Array(n - 4).fill("to")].join(":");
   const parsed = parseHashHeader(value(names(MAX_SIGNED_NAMES)));
-  assert.equal(parsed.ok && parsed.header.headerNames.length, MAX_SIGNED_NAMES);
+  assert.equal(typeof parsed !== "string" && parsed.headerNames.length, MAX_SIGNED_NAMES);
   assert.deepEqual(parseHashHeader(value(names(MAX_SIGNED_NAMES + 1))), MALFORMED);
   assert.deepEqual(parseHashHeader(value(names(MAX_SIGNED_NAMES + 1), "2")), MALFORMED, "before the version");
 });

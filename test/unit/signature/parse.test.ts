@@ -50,8 +50,8 @@ test("tag list: control characters in a value are malformed, UTF-8 is not", () =
 
 test("hash header: the good header parses", () => {
   const parsed = parseHashHeader(GOOD);
-  assert.ok(parsed.ok);
-  assert.deepEqual(parsed.header, {
+  assert.ok(typeof parsed !== "string");
+  assert.deepEqual(parsed, {
     version: "1",
     algorithm: "hmac-sha256",
     jid: "alice@example.org",
@@ -67,10 +67,10 @@ test("hash header: the good header parses", () => {
 test("hash header: unknown tags are ignored; x, s and ip are read", () => {
   const value = withTag("zz", "whatever").replace("h=", "x=1764324001; s=xsmtp.example.org; ip=192.0.2.1; h=");
   const parsed = parseHashHeader(value);
-  assert.ok(parsed.ok);
-  assert.equal(parsed.header.expiresAt, 1764324001);
-  assert.equal(parsed.header.service, "xsmtp.example.org");
-  assert.equal(parsed.header.ip, "192.0.2.1");
+  assert.ok(typeof parsed !== "string");
+  assert.equal(parsed.expiresAt, 1764324001);
+  assert.equal(parsed.service, "xsmtp.example.org");
+  assert.equal(parsed.ip, "192.0.2.1");
 });
 
 test("hash header: folding inside h, bh and b is removed, names lower-cased", () => {
@@ -78,10 +78,10 @@ test("hash header: folding inside h, bh and b is removed, names lower-cased", ()
     .replace(`bh=${BH}`, `bh=${BH.slice(0, 10)}\r\n ${BH.slice(10)}`)
     .replace(`b=${B}`, `b=${B.slice(0, 20)}\n\t${B.slice(20)}\r\n`);
   const parsed = parseHashHeader(folded);
-  assert.ok(parsed.ok);
-  assert.deepEqual(parsed.header.headerNames, H.split(":"));
-  assert.equal(parsed.header.bodyHash, BH);
-  assert.equal(parsed.header.mac, B);
+  assert.ok(typeof parsed !== "string");
+  assert.deepEqual(parsed.headerNames, H.split(":"));
+  assert.equal(parsed.bodyHash, BH);
+  assert.equal(parsed.mac, B);
 });
 
 const cases: [string, string, string][] = [
@@ -117,7 +117,7 @@ const cases: [string, string, string][] = [
 ];
 for (const [name, value, reason] of cases) {
   test(`hash header: ${name} gives ${reason}`, () => {
-    assert.deepEqual(parseHashHeader(value), { ok: false, reason });
+    assert.equal(parseHashHeader(value), reason);
   });
 }
 
@@ -137,7 +137,7 @@ test("formatHashHeader writes the tags in the vectors' order and round-trips", (
     value,
     `v=1; a=hmac-sha256; j=alice@example.org; k=laptop; t=1; x=2; s=xsmtp.example.org; ip=2001:db8::1; h=${H}; bh=${BH}; b=${B}`,
   );
-  assert.ok(parseHashHeader(value).ok);
+  assert.equal(typeof parseHashHeader(value), "object");
   assert.ok(formatHashHeader({ jid: "a@b", keyId: "k", signedAt: 1, headerNames: ["from"], bodyHash: BH }).endsWith("; b="));
 });
 

@@ -80,10 +80,10 @@ test("header block: refused exactly when an octet §3.1 forbids is present; othe
       if (bad) {
         // mailauth would parse such a block (a bare CR is just a byte to it); §3.1 refuses it, so a
         // line-based parser and a mail client cannot be shown different fields.
-        assert.equal(check.ok ? "ok" : check.reason, "malformed-message");
+        assert.equal(check?.reason, "malformed-message");
         return;
       }
-      assert.deepEqual(check, { ok: true });
+      assert.equal(check, undefined);
       const ours = splitMessage(Buffer.concat([head, Buffer.from("\r\n")])).fields;
       const theirs = tools.parseHeaders(head).parsed;
       assert.equal(ours.length, theirs.length);

@@ -73,7 +73,7 @@ for (const vector of file.vectors) {
   });
 
   test(`${vector.name}: signMessage produces the whole X-XMPP-Hash value`, () => {
-    assert.ok(expected.ok);
+    assert.ok(typeof expected !== "string");
     const { value } = signMessage({
       message,
       jid: file.jid,
@@ -81,31 +81,31 @@ for (const vector of file.vectors) {
       secret: secret!,
       headerNames: vector.h.split(":"),
       signedAt: vector.t,
-      expiresAt: expected.header.expiresAt,
-      service: expected.header.service,
-      ip: expected.header.ip,
+      expiresAt: expected.expiresAt,
+      service: expected.service,
+      ip: expected.ip,
     });
     assert.equal(value, vector.x_xmpp_hash);
   });
 
   test(`${vector.name}: the published value parses back to its parts`, () => {
-    assert.ok(expected.ok);
-    assert.equal(expected.header.jid, file.jid);
-    assert.equal(expected.header.keyId, file.key_id);
-    assert.equal(expected.header.signedAt, vector.t);
-    assert.deepEqual(expected.header.headerNames, vector.h.split(":"));
-    assert.equal(expected.header.bodyHash, vector.bh);
-    assert.equal(expected.header.mac, vector.b);
-    assert.equal(expected.header.raw, vector.x_xmpp_hash);
+    assert.ok(typeof expected !== "string");
+    assert.equal(expected.jid, file.jid);
+    assert.equal(expected.keyId, file.key_id);
+    assert.equal(expected.signedAt, vector.t);
+    assert.deepEqual(expected.headerNames, vector.h.split(":"));
+    assert.equal(expected.bodyHash, vector.bh);
+    assert.equal(expected.mac, vector.b);
+    assert.equal(expected.raw, vector.x_xmpp_hash);
   });
 }
 
 test("repeated-header-and-expiry carries x = t + 30 days and s", () => {
   const vector = file.vectors.find((v) => v.name === "repeated-header-and-expiry")!;
   const parsed = parseHashHeader(vector.x_xmpp_hash);
-  assert.ok(parsed.ok);
-  assert.equal(parsed.header.expiresAt, vector.t + 30 * 86400);
-  assert.equal(parsed.header.service, "xsmtp.example.org");
+  assert.ok(typeof parsed !== "string");
+  assert.equal(parsed.expiresAt, vector.t + 30 * 86400);
+  assert.equal(parsed.service, "xsmtp.example.org");
 });
 
 test("the section 9 vector signs the same when sent with CRLF line ends", () => {

@@ -111,7 +111,7 @@ describe("milter addresses", () => {
     assert.deepEqual(parseMilterAddress("inet:[::1]:8891"), { kind: "inet", host: "::1", port: 8891 });
     assert.deepEqual(parseMilterAddress("unix:/run/xsmtp/milter.sock"), { kind: "unix", path: "/run/xsmtp/milter.sock" });
     for (const bad of ["inet:8891", "inet::8891", "inet:host:99999", "unix:relative.sock", "tcp:1.2.3.4:5", "inet:host:"]) {
-      assert.ok("error" in parseMilterAddress(bad), bad);
+      assert.equal(typeof parseMilterAddress(bad), "string", bad);
     }
   });
 });

@@ -31,20 +31,45 @@ export class SessionError extends Error {}
 
 export async function openSession(options: SessionOptions): Promise<XmppSession> {
   const bare = bareJid(options.jid);
-  const at = bare.indexOf("@");
-  const domain = domainOf(bare);
-  const timeout = options.timeout ?? 15_000;
-  const xmpp: Client = client({
-    service: options.server ?? `xmpp://${domain}:5222`,
-    domain,
-    username: bare.slice(0, at),
+  return logIn({
+    service: options.server ?? `xmpp://${domainOf(bare)}:5222`,
+    jid: bare,
     password: options.password,
     resource: `xsmtp-${process.pid}`,
+    timeout: options.timeout ?? 15_000,
+  });
+}
+
+/** Where and as whom a session logs in: a TCP (xmpp://) or WebSocket (ws://, wss://) service. */
+export interface LoginOptions {
+  service: string;
+  /** Bare JID, lower case. */
+  jid: string;
+  password: string;
+  resource: string;
+  /** Milliseconds for login and for each IQ. */
+  timeout: number;
+}
+
+/**
+ * Logs in with reconnection off and one deadline for the login, and returns
+ * the session; rejects with a SessionError that names the cause, never the
+ * credentials. The verifier's TCP session and the Thunderbird add-on's
+ * WebSocket session (RFC 7395) are both this, on another service URL.
+ */
+export async function logIn(options: LoginOptions): Promise<XmppSession> {
+  const { jid: bare, timeout } = options;
+  const xmpp: Client = client({
+    service: options.service,
+    domain: domainOf(bare),
+    username: bare.slice(0, bare.indexOf("@")),
+    password: options.password,
+    resource: options.resource,
   });
   xmpp.reconnect.stop();
   // Errors after start are reported through the IQ promises; an unhandled 'error' would end the process.
   xmpp.on("error", () => undefined);
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
       xmpp.start(),

@@ -7,7 +7,8 @@
  * waits for them and they share one commit and one lock.
  *
  * The price is a loss window: a kill -9 loses at most what was queued in
- * the last MAX_DELAY_MS (and at most MAX_ITEMS items). Anything that reads
+ * the last MAX_DELAY_MS. (MAX_ITEMS only makes the write come sooner: one
+ * event-loop turn of a burst may queue more before it runs.) Anything that reads
  * what these writes produce calls flush() first (progress does so on every
  * client request), so nobody ever observes the delay.
  */

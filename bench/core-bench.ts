@@ -50,7 +50,7 @@ export async function benchCore(env: Record<string, string>, masterKey: Buffer, 
       }, 600),
   });
   // µs per stage, outside the table: where the core's time goes (bench/RESULTS.md).
-  const stages = await stageTimes(requests, deps, svc.features.progress.hooks, svc.context.writes);
+  const stages = await stageTimes(requests, deps, svc.features.progress.hooks, svc.context);
   await svc.stop();
   if (sink < 0) console.log(sink);
   return { core_verify_per_s: out.core, hmac_per_s: out.hmac, core_vs_hmac: out.core / out.hmac, core_stages_us: stages, hmac_us: 1e6 / out.hmac };

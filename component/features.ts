@@ -32,6 +32,8 @@ export function wireFeatures(ctx: ServiceContext, options: { masterKey?: Buffer 
   });
   wireVerification(ctx, identities.lookup, progress.hooks);
   // Commands last: they act on identities and report progress nodes and verifications in stats.
-  wireCommands(ctx, identities.core, { progressNodes: progress.countNodes, resultCounts: records.resultCounts });
+  // Stats read the result counters after writing those still coalesced in memory.
+  const resultCounts = () => (ctx.deferred.flush(), records.resultCounts());
+  wireCommands(ctx, identities.core, { progressNodes: progress.countNodes, resultCounts });
   return { identities, progress };
 }

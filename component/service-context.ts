@@ -9,6 +9,7 @@ import type { Config } from "./config/config.js";
 import type { DiscoRegistry } from "./discovery/registry.js";
 import type { Logger } from "./log/logger.js";
 import type { Db } from "./store/database.js";
+import type { DeferredWrites } from "./store/deferred-writes.js";
 import type { GroupCommit } from "./store/group-commit.js";
 import type { IqRouter } from "./xmpp/iq-router.js";
 
@@ -21,6 +22,8 @@ export interface ServiceContext {
   db: Db;
   /** Batches the writes of IQs answered in the same event-loop turn into one commit. */
   writes: GroupCommit;
+  /** Bookkeeping written behind the answers, in batches (store/deferred-writes.ts: its loss window on a crash). */
+  deferred: DeferredWrites;
   clock: Clock;
   router: IqRouter;
   disco: DiscoRegistry;

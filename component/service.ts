@@ -11,6 +11,7 @@ import type { Logger } from "./log/logger.js";
 import { systemClock, type Clock, type ServiceContext } from "./service-context.js";
 import { openDatabase, type Db } from "./store/database.js";
 import { GroupCommit } from "./store/group-commit.js";
+import { DeferredWrites } from "./store/deferred-writes.js";
 import { ComponentConnection } from "./xmpp/connection.js";
 import { IqRouter } from "./xmpp/iq-router.js";
 import { useRouter } from "./xmpp/router-middleware.js";
@@ -48,11 +49,13 @@ export function startService(config: Config, options: ServiceOptions): RunningSe
     log,
     backoff: options.backoff,
   });
+  const writes = new GroupCommit(db);
   const context: ServiceContext = {
     config,
     log,
     db,
-    writes: new GroupCommit(db),
+    writes,
+    deferred: new DeferredWrites(writes, (err) => log.warn({ reason: err.message }, "deferred bookkeeping not written")),
     clock: options.clock ?? systemClock,
     router: new IqRouter(log),
     disco: new DiscoRegistry(),
@@ -73,6 +76,7 @@ export function startService(config: Config, options: ServiceOptions): RunningSe
       await connection.stop();
       for (const cleanup of cleanups) cleanup();
       context.writes.flush();
+      context.deferred.flush();
       if (!options.db) db.close();
     })());
   return { context, features, connection, fatal, online, stop };

@@ -28,6 +28,7 @@ export class ProgressCore {
 
   /** All items, the newest `maxItems`, or those with the given ids; owner and admins only. */
   retrieve(actor: ProgressRequester, key: NodeKey, query: { maxItems?: number; ids?: string[] } = {}): ProgressItem[] | ProgressError {
+    this.deps.settle?.();
     const denied = this.checkReader(actor, key);
     if (denied) return denied;
     const { storage } = this.deps;
@@ -41,6 +42,7 @@ export class ProgressCore {
 
   /** Subscribes the actor's own bare JID; anything else is invalid-jid. */
   subscribe(actor: ProgressRequester, key: NodeKey, jid: string): { jid: string } | ProgressError {
+    this.deps.settle?.();
     const denied = this.checkReader(actor, key) ?? this.checkOwnJid(actor, jid);
     if (denied) return denied;
     this.deps.storage.subscribe(key, actor.jid);
@@ -48,6 +50,7 @@ export class ProgressCore {
   }
 
   unsubscribe(actor: ProgressRequester, key: NodeKey, jid: string): true | ProgressError {
+    this.deps.settle?.();
     const denied = this.checkReader(actor, key) ?? this.checkOwnJid(actor, jid);
     if (denied) return denied;
     return this.deps.storage.unsubscribe(key, actor.jid) || "not-subscribed";
@@ -61,6 +64,7 @@ export class ProgressCore {
    * A refused publisher's payload is never looked at.
    */
   publish(actor: ProgressRequester, key: NodeKey, draft: PublishDraft | "invalid-payload"): ProgressItem | ProgressError {
+    this.deps.settle?.();
     const isOwner = key.owner === actor.jid;
     const owns = isOwner || this.isAdmin(actor);
     if (!owns && !this.deps.hasPassed(key.owner, key.messageId, actor.domain)) return "forbidden";
@@ -72,18 +76,20 @@ export class ProgressCore {
     return this.append(key, actor.jid, event, !node);
   }
 
-  /** The service's `verified` event after a pass: creates the signer's node when it has none (§6). */
-  publishVerified(key: NodeKey, by: string): ProgressItem {
-    const event: ProgressEvent = { stage: "verified", at: this.deps.clock.now(), by, recipientDomains: [] };
+  /**
+   * The service's `verified` event after a pass: creates the signer's node when it has none (§6).
+   * `at` is the verification's time: the event may be written a little after it.
+   */
+  publishVerified(key: NodeKey, by: string, at = this.deps.clock.now()): ProgressItem {
+    const event: ProgressEvent = { stage: "verified", at, by, recipientDomains: [] };
     return this.append(key, by, event, !this.node(key));
   }
 
   /** The service's `rejected` event, on an existing node only; rate-limited so forged mail cannot flood its owner. */
-  publishRejected(key: NodeKey, by: string, reason?: string): ProgressItem | "item-not-found" | "rate-limited" {
+  publishRejected(key: NodeKey, by: string, reason?: string, at = this.deps.clock.now()): ProgressItem | "item-not-found" | "rate-limited" {
     const node = this.node(key);
     if (!node) return "item-not-found";
-    const { storage, clock } = this.deps;
-    const at = clock.now();
+    const { storage } = this.deps;
     if (storage.rejectedSince(key, at - HOUR_MS) >= (this.deps.rejectedPerHour ?? REJECTED_PER_HOUR)) {
       storage.suppressRejected(key);
       return "rate-limited";
@@ -99,6 +105,7 @@ export class ProgressCore {
    * creating the node when it has none, as the owner's publish would.
    */
   publishForOwner(key: NodeKey, by: string, event: Pick<ProgressEvent, "stage" | "recipients" | "recipientDomains">): ProgressItem | "forbidden" {
+    this.deps.settle?.();
     if (!OWNER_STAGES.has(event.stage)) return "forbidden";
     const recipients = event.recipients === undefined ? {} : { recipients: event.recipients };
     const full: ProgressEvent = { stage: event.stage, at: this.deps.clock.now(), by, ...recipients, recipientDomains: event.recipientDomains };
@@ -124,21 +131,25 @@ export class ProgressCore {
 
   /** The node as its owner or an admin may see it; item-not-found for anyone else (disco hides other people's nodes). */
   visibleNode(actor: ProgressRequester, key: NodeKey): (StoredNode & { subscribers: number }) | "item-not-found" {
+    this.deps.settle?.();
     const node = this.node(key);
     if (!node || (node.owner !== actor.jid && !this.isAdmin(actor))) return "item-not-found";
     return { ...node, subscribers: this.deps.storage.subscribers(key).length };
   }
 
   ownNodes(jid: string, limit = 100): string[] {
+    this.deps.settle?.();
     return this.deps.storage.ownedBy(jid, limit);
   }
 
   countNodes(): number {
+    this.deps.settle?.();
     return this.deps.storage.count();
   }
 
   /** Removes nodes created more than the retention period ago (§6: nothing a third party does keeps one alive). */
   sweep(): { before: number; removed: number } {
+    this.deps.settle?.();
     const before = this.deps.clock.now() - this.deps.retentionMs;
     return { before, removed: this.deps.storage.sweep(before) };
   }

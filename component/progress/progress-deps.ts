@@ -28,6 +28,12 @@ export interface ProgressDeps {
   /** Sends a committed item to the subscribers; must not throw. */
   broadcast(key: NodeKey, item: ProgressItem, subscribers: string[]): void;
   retentionMs: number;
+  /**
+   * Writes the service's own events still queued behind their answers
+   * (store/deferred-writes.ts); the core calls it before serving anyone, so
+   * no client sees a node or item missing that a verification already made.
+   */
+  settle?(): void;
   maxItems?: number;
   /** How many `rejected` items a node takes an hour; beyond, they are only counted (§6). */
   rejectedPerHour?: number;

@@ -23,15 +23,15 @@ export class VerificationEvents {
     return domains.length > 0 ? domains : undefined;
   }
 
-  /** Publishes what a verification means for its message; returns the item, if any. */
-  onVerified(v: Verification, verifierDomain: string): ProgressItem | undefined {
+  /** Publishes what a verification (made at `at`, by default now) means for its message; returns the item, if any. */
+  onVerified(v: Verification, verifierDomain: string, at?: number): ProgressItem | undefined {
     if (!v.jid || !v.messageId) return undefined;
     const key: NodeKey = { owner: v.jid, messageId: v.messageId };
     // A node no one could name (white space or an overlong Message-ID) would be unreachable: not created.
     if (!parseNodeName(nodeName(key))) return undefined;
-    if (v.result === "pass") return this.core.publishVerified(key, verifierDomain);
+    if (v.result === "pass") return this.core.publishVerified(key, verifierDomain, at);
     if (v.result !== "fail" && v.result !== "permerror") return undefined;
-    const item = this.core.publishRejected(key, verifierDomain, v.reason);
+    const item = this.core.publishRejected(key, verifierDomain, v.reason, at);
     return typeof item === "string" ? undefined : item;
   }
 }

@@ -53,6 +53,7 @@ export function wireProgress(ctx: ServiceContext, reads: ProgressReads): Progres
         for (const to of subscribers) void ctx.send(notification(config.domain, to, nodeName(key), item));
       }),
     retentionMs: config.retention * 1000,
+    settle: () => ctx.deferred.flush(),
   });
   const events = new VerificationEvents(core);
 
@@ -84,7 +85,12 @@ export function wireProgress(ctx: ServiceContext, reads: ProgressReads): Progres
 
   const hooks: VerificationHooks = {
     recipientDomains: (jid, messageId) => events.recipientDomains(jid, messageId),
-    onVerified: (verification, request) => void events.onVerified(verification, request.verifierDomain),
+    // Behind the answer: the verifier's reply waits only for its seen record;
+    // the item and its headline follow in the next deferred batch (loss window in store/deferred-writes.ts).
+    onVerified: (verification, { verifierDomain }) => {
+      const at = clock.now();
+      ctx.deferred.add(() => void events.onVerified(verification, verifierDomain, at));
+    },
   };
   return { core, hooks, countNodes: () => core.countNodes(), sweep };
 }

@@ -41,6 +41,24 @@ export class GroupCommit {
     else fn();
   }
 
+  /**
+   * Runs `work` at once in a transaction of its own (a savepoint of the batch
+   * when called from inside one); afterCommit work waits for its commit.
+   */
+  runNow<T>(work: () => T): T {
+    if (this.pendingAfterCommit) return this.db.transaction(work)();
+    const after: (() => void)[] = [];
+    this.pendingAfterCommit = after;
+    let value: T;
+    try {
+      value = this.db.transaction(work).immediate();
+    } finally {
+      this.pendingAfterCommit = undefined;
+    }
+    for (const fn of after) fn();
+    return value;
+  }
+
   /** Commits everything queued now (the service calls it before closing the database). */
   flush(): void {
     this.scheduled = false;

@@ -19,9 +19,9 @@ function prepare(db: Db) {
     passedFrom: db.prepare<[string, string, string], { one: number }>(
       "SELECT 1 AS one FROM message_seen WHERE jid = ? AND message_id = ? AND verifier_domain = ?",
     ),
-    count: db.prepare<[string, string]>(
-      `INSERT INTO verification_counts (result, reason, n) VALUES (?, ?, 1)
-       ON CONFLICT (result, reason) DO UPDATE SET n = n + 1`,
+    count: db.prepare<[string, string, number]>(
+      `INSERT INTO verification_counts (result, reason, n) VALUES (?, ?, ?)
+       ON CONFLICT (result, reason) DO UPDATE SET n = n + excluded.n`,
     ),
     counts: db.prepare<[], { result: string; reason: string; n: number }>("SELECT result, reason, n FROM verification_counts"),
     sweep: db.prepare<[number]>("DELETE FROM message_seen WHERE last_at < ?"),
@@ -48,8 +48,9 @@ export function hasPassed(db: Db, jid: string, messageId: string, verifierDomain
   return s(db).passedFrom.get(jid, messageId, verifierDomain) !== undefined;
 }
 
-export function countResult(db: Db, result: VerificationResult, reason = ""): void {
-  s(db).count.run(result, reason);
+/** Adds `n` verifications with this result and reason. */
+export function countResult(db: Db, result: VerificationResult, reason = "", n = 1): void {
+  s(db).count.run(result, reason, n);
 }
 
 export function resultCounts(db: Db): { result: string; reason: string; n: number }[] {

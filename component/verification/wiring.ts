@@ -17,7 +17,8 @@ import { renderVerification } from "../../protocol/verification-answer.js";
 import { PAST_LIMIT, parseVerify } from "../../protocol/verify-request.js";
 import { verifyRequestError } from "./verify-adapter.js";
 import { decide, pastLimit, prepare, type Prepared, type VerifyDeps, type VerifyRequest } from "./verify-core.js";
-import { countResult, recordPass } from "./verification-store.js";
+import { recordPass } from "./verification-store.js";
+import { ResultCounter } from "./result-counter.js";
 
 /** What other features may hook into verification (progress publishes events, replay needs recipients). */
 export interface VerificationHooks {
@@ -34,6 +35,7 @@ export const noVerificationHooks: VerificationHooks = {
 export function wireVerification(ctx: ServiceContext, identities: IdentityLookup, hooks: VerificationHooks = noVerificationHooks): void {
   const { router, disco, db, clock, config, log } = ctx;
   const limiter = new RateLimiter(config.verifyRate, clock);
+  const counter = new ResultCounter(db, ctx.deferred);
 
   disco.addFeature(NS_XSMTP);
   router.get(NS_XSMTP, "verify", async ({ from, payload }: IqRequest) => {
@@ -51,10 +53,11 @@ export function wireVerification(ctx: ServiceContext, identities: IdentityLookup
     // decides its whole batch synchronously, and large requests queued into
     // it together would hold up every other IQ until the batch is done.
     const prepared = parsed === PAST_LIMIT ? pastLimit() : prepare(request);
-    // Everything a verification reads and writes (the pass, the counter, the
-    // progress item) runs in one savepoint of a group commit: verifications
-    // arriving together share one WAL commit, and each is answered only
-    // once it is durable.
+    // What the answer depends on (the seen record behind <seen>) runs in one
+    // savepoint of a group commit: verifications arriving together share one
+    // WAL commit, and each is answered only once it is durable. Bookkeeping
+    // (the result counter, the progress item and its headline) follows in
+    // the deferred batch (store/deferred-writes.ts).
     try {
       return await ctx.writes.run(() => decideAndRecord(prepared, request));
     } catch (err) {
@@ -75,7 +78,7 @@ export function wireVerification(ctx: ServiceContext, identities: IdentityLookup
       verification = { result: "temperror", reason: "service-busy" };
     }
     try {
-      countResult(db, verification.result, verification.reason);
+      counter.add(verification.result, verification.reason);
       hooks.onVerified(verification, request);
     } catch (err) {
       // The answer stands even if bookkeeping could not be written now.

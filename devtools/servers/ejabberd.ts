@@ -21,6 +21,8 @@ export interface EjabberdOptions {
   componentDomain?: string;
   /** Default ["example.org", "other.org"]. */
   hosts?: string[];
+  /** More component domains on the same listener and secret (the benchmark's echo component). */
+  extraComponents?: string[];
 }
 
 /** stop() is `ejabberdctl stop` then `stopped`; kill() SIGKILLs the Erlang VM; log() is ejabberd.log and error.log. */
@@ -37,11 +39,9 @@ function renderConfig(example: string, ports: Ports, options: EjabberdOptions): 
   text = replaceOnce(text, "port: 5222", `port: ${ports.c2s}`);
   text = replaceOnce(text, "port: 5347", `port: ${ports.component}`);
   text = replaceOnce(text, `"xsmtp.example.org":`, `${yamlString(options.componentDomain ?? "xsmtp.example.org")}:`);
-  text = replaceOnce(
-    text,
-    `password: "change-me-to-a-long-random-secret"`,
-    `password: ${yamlString(options.componentSecret)}`,
-  );
+  const password = `password: ${yamlString(options.componentSecret)}`;
+  const extra = (options.extraComponents ?? []).map((d) => `\n      ${yamlString(d)}:\n        ${password}`).join("");
+  text = replaceOnce(text, `password: "change-me-to-a-long-random-secret"`, password + extra);
   return text;
 }
 

@@ -22,6 +22,8 @@ export interface Harness {
   request(stanza: string | xml.Element, wait?: number): Promise<xml.Element | undefined>;
   /** Every stanza sent so far, including unsolicited ones (notifications). */
   sent: xml.Element[];
+  /** Resolves once the deferred bookkeeping (progress items and headlines behind verify answers) is written by its own timer. */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -67,6 +69,13 @@ export function startHarness(env: Record<string, string> = {}): Harness {
         };
         service.connection.xmpp.emit("element", el);
       });
+    },
+    async settled() {
+      const deadline = Date.now() + 2000;
+      while (service.context.deferred.pending) {
+        if (Date.now() > deadline) throw new Error("deferred writes not written within 2 s");
+        await new Promise((r) => setTimeout(r, 5));
+      }
     },
     async stop() {
       await service.stop();

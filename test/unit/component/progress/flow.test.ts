@@ -23,10 +23,11 @@ const at = (s: number) => `2026-11-28T10:00:0${s}Z`;
 let h: Harness;
 let signed: ReturnType<typeof sign>;
 
-/** The headline messages the service sent while `run` ran. */
+/** The headline messages the service sent while `run` ran, including those that follow a verify answer in the deferred batch. */
 async function headlines(run: () => Promise<unknown>): Promise<xml.Element[]> {
   const from = h.sent.length;
   await run();
+  await h.settled();
   return h.sent.slice(from).filter((s) => s.name === "message");
 }
 

@@ -8,11 +8,13 @@
  *   smtp-source cannot send signed mail. "submission" stops the clock when
  *   the last message is accepted, "end to end" when the queue is empty.
  * - latency: one session, one message at a time; "." to 250 per message.
- * `--milter-profile DIR` runs the signing gateway under node --cpu-prof;
+ * `--milter-profile DIR` profiles both gateways (devtools/load/cpu-profile-preload.ts;
+ * DIR/<pid>.cpuprofile, the step line names whose pid is whose);
  * `--milter-inet` puts the milters on loopback ports instead of unix sockets.
  */
 import { readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import type { PrivatePostfix } from "../devtools/servers/postfix.js";
 import { ALICE, BOB, startMilterStack, type MilterStack } from "../devtools/load/milter-stack.js";
@@ -20,6 +22,7 @@ import { batch } from "../devtools/load/milter-mail.js";
 import { smtpLoad, smtpSource } from "../devtools/load/smtp-load.js";
 import { median } from "./rounds.js";
 import { percentile, summarize, type MilterFigures } from "./milter-figures.js";
+import { CpuBySide } from "./milter-cpu.js";
 
 const ROUNDS = 5;
 const MESSAGES = 400;
@@ -41,14 +44,19 @@ export async function benchMilter(step: (what: string) => void): Promise<MilterF
   const profileDir = process.argv.includes("--milter-profile") ? process.argv[process.argv.indexOf("--milter-profile") + 1] : undefined;
   step("milter: starting Prosody, two gateways, OpenDKIM, four Postfix");
   const transport = process.argv.includes("--milter-inet") ? "inet" : "unix";
-  const stack = await startMilterStack(transport, profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {});
+  const stack = await startMilterStack(transport, profileDir ? profileEnv(profileDir) : {});
+  if (profileDir) step(`milter: profiles in ${profileDir}: signer pid ${stack.signer.child.pid}, verifier pid ${stack.verifier.child.pid}`);
+  const cpu = await CpuBySide.start({ signer: stack.signer.child.pid!, verifier: stack.verifier.child.pid!, prosody: stack.prosodyPid });
   const seen: Record<string, { submit: number[]; e2e: number[] }> = {};
   const lat: Record<string, number[]> = {};
   /** One throughput side: the load's own rate (submission), then the rate until the queue is empty (end to end). */
   const throughput = async (mta: PrivatePostfix, side: string, load: (port: number) => Promise<number>) => {
     const started = performance.now();
-    const submit = await load(mta.smtpPort);
-    await drained(mta);
+    const submit = await cpu.measure(side, MESSAGES, async () => {
+      const rate = await load(mta.smtpPort);
+      await drained(mta);
+      return rate;
+    });
     const s = (seen[side] ??= { submit: [], e2e: [] });
     s.submit.push(submit);
     s.e2e.push((MESSAGES / (performance.now() - started)) * 1000);
@@ -71,10 +79,16 @@ export async function benchMilter(step: (what: string) => void): Promise<MilterF
     checkGateways(stack);
     const medians = Object.fromEntries(Object.entries(seen).map(([side, s]) => [side, { submit: median(s.submit), e2e: median(s.e2e) }]));
     const p = (side: string) => ({ p50: percentile(lat[side]!, 50), p99: percentile(lat[side]!, 99) });
-    return summarize(transport, medians, { plain: p("plain"), sign: p("sign"), opendkim: p("opendkim"), verify: p("verify") });
+    return { ...summarize(transport, medians, { plain: p("plain"), sign: p("sign"), opendkim: p("opendkim"), verify: p("verify") }), ...cpu.figures() };
   } finally {
     await stack.stop();
   }
+}
+
+/** Node refuses --cpu-prof in NODE_OPTIONS; a preload module starts the profiler instead. */
+function profileEnv(dir: string): Record<string, string> {
+  const preload = fileURLToPath(new URL("../devtools/load/cpu-profile-preload.js", import.meta.url));
+  return { NODE_OPTIONS: `--import ${preload}`, XSMTP_BENCH_PROFILE_DIR: resolve(dir) };
 }
 
 const source = (port: number) => ({ port, messages: MESSAGES, sessions: SESSIONS, bytes: BYTES, from: ALICE, to: BOB });

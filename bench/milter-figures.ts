@@ -6,6 +6,7 @@
  */
 import { renderTable, type Row } from "./table.js";
 import { machine } from "./machine.js";
+import { cpuTable } from "./milter-cpu.js";
 
 type Rates = Record<string, { submit: number; e2e: number }>;
 type Latency = Record<"plain" | "sign" | "opendkim" | "verify", { p50: number; p99: number }>;
@@ -66,5 +67,5 @@ export function milterRows(figures: MilterFigures): Row[] {
 /** `--only milter`: the same report run.ts prints, for this part alone. */
 export function milterReport(figures: MilterFigures): string {
   const m = machine();
-  return `Machine: ${m.cpu}, ${m.cores} cores, node ${m.node}; milters on ${figures.milter_transport === "unix" ? "unix sockets" : "loopback TCP"}\n\n${renderTable(milterRows(figures))}\n`;
+  return `Machine: ${m.cpu}, ${m.cores} cores, node ${m.node}; milters on ${figures.milter_transport === "unix" ? "unix sockets" : "loopback TCP"}\n\n${renderTable(milterRows(figures))}\n\n${cpuTable(figures)}`;
 }

@@ -83,12 +83,22 @@ export function gatewayService(running: RunningService): GatewayService {
       if (reply === undefined) throw { condition: "service-unavailable" };
       return xml("iq", { type: "result", from: config.domain, to: config.domain }, ...(reply === true ? [] : [reply]));
     },
-    publish(owner, messageId, event: OwnProgress) {
+    // Queued to the service's group commit, as verification's writes are:
+    // committed at the end of this event-loop turn, so before any reply to
+    // the mail can come back (a verify IQ for it is read in a later turn,
+    // and must find submitted's recipient domains for replay detection);
+    // messages ending in the same turn share the commit, and notifications
+    // leave once it is done. Loss window: that one turn.
+    async publish(owner, messageId, events: readonly OwnProgress[]) {
       const key = { owner, messageId };
       if (!parseNodeName(nodeName(key))) throw new Error(`no progress node can be named for ${owner} and this Message-ID`);
-      const recipients = event.recipients === undefined ? {} : { recipients: event.recipients };
-      const item = features.progress.core.publishForOwner(key, config.domain, { stage: event.stage, ...recipients, recipientDomains: event.recipientDomains ?? [] });
-      if (item === "forbidden") throw new Error(`the gateway cannot publish ${event.stage} for ${owner}`);
+      await context.writes.run(() => {
+        for (const event of events) {
+          const recipients = event.recipients === undefined ? {} : { recipients: event.recipients };
+          const item = features.progress.core.publishForOwner(key, config.domain, { stage: event.stage, ...recipients, recipientDomains: event.recipientDomains ?? [] });
+          if (item === "forbidden") throw new Error(`the gateway cannot publish ${event.stage} for ${owner}`);
+        }
+      });
     },
     remote: {
       request: (type, to, payload: XmlElement.Element) =>

@@ -8,7 +8,7 @@
  * rounds only switch the port the load goes to. Mail is discarded after the
  * queue (delivery is the same for all and not what is measured).
  */
-import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPostfix, type PrivatePostfix } from "../servers/postfix.js";
@@ -34,6 +34,8 @@ export interface MilterStack {
   /** The signing gateway, for profiling (its pid). */
   signer: XsmtpProcess;
   verifier: XsmtpProcess;
+  /** Our Prosody's pid (from its pidfile): the machine may run other helpers' Prosody as the same user. */
+  prosodyPid: number;
   stop(): Promise<void>;
 }
 
@@ -44,7 +46,7 @@ export interface MilterStack {
  */
 export type MilterTransport = "unix" | "inet";
 
-export async function startMilterStack(transport: MilterTransport, extraSignerEnv: Record<string, string> = {}): Promise<MilterStack> {
+export async function startMilterStack(transport: MilterTransport, extraGatewayEnv: Record<string, string> = {}): Promise<MilterStack> {
   const cleanup: (() => Promise<unknown> | void)[] = [];
   const stop = async () => {
     for (const step of cleanup.reverse()) await step();
@@ -67,10 +69,10 @@ export async function startMilterStack(transport: MilterTransport, extraSignerEn
       });
       return { env, milter };
     };
-    const a = await gateway("xsmtp.example.org", extraSignerEnv);
+    const a = await gateway("xsmtp.example.org", extraGatewayEnv);
     // info: "online" and one line per message, which the bench counts to prove every message was signed or passed.
     // Loopback is the load's address: it must not make the verifier's mail "outgoing".
-    const b = await gateway("xsmtp.other.org", { XSMTP_MILTER_INTERNAL_HOSTS: "none", XSMTP_MILTER_AUTHSERV_ID: "mx.other.org" });
+    const b = await gateway("xsmtp.other.org", { XSMTP_MILTER_INTERNAL_HOSTS: "none", XSMTP_MILTER_AUTHSERV_ID: "mx.other.org", ...extraGatewayEnv });
     const enrolled = await runXsmtp(["user", "enroll", ALICE, "--label", "bench", "--json"], a.env);
     if (enrolled.code !== 0) throw new Error(`enroll ${ALICE}: ${enrolled.stderr}`);
     const key = JSON.parse(enrolled.stdout.toString()) as { key_id: string; secret: string };
@@ -87,7 +89,8 @@ export async function startMilterStack(transport: MilterTransport, extraSignerEn
     };
     // tempfail, not accept: a milter that fails under load must show as errors, not as fast plain mail.
     const [plain, sign, opendkim, verify] = [await postfix(""), await postfix(a.milter), await postfix(dkim.milter), await postfix(b.milter)];
-    return { transport, plain: plain!, sign: sign!, opendkim: opendkim!, verify: verify!, alice: { keyId: key.key_id, secret: key.secret }, signer, verifier, stop };
+    const prosodyPid = Number(readFileSync(join(prosody.dir, "prosody.pid"), "utf8").trim());
+    return { transport, plain: plain!, sign: sign!, opendkim: opendkim!, verify: verify!, alice: { keyId: key.key_id, secret: key.secret }, signer, verifier, prosodyPid, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;

@@ -93,12 +93,11 @@ export class GatewayPolicy implements MilterPolicy {
       return { verdict: { type: "continue" } };
     }
     const recipients = message.recipients.map((r) => r.address);
-    try {
-      service.publish(jid, signed.messageId, { stage: "submitted", recipients: recipients.length, recipientDomains: recipientDomains(recipients) });
-      service.publish(jid, signed.messageId, { stage: "relayed" });
-    } catch (err) {
-      log.warn({ queue_id: queueId, jid, reason: (err as Error).message }, "gateway: progress not published");
-    }
+    // Not awaited: Postfix gets its reply now, the items commit with the service's next group commit.
+    const submitted = { stage: "submitted" as const, recipients: recipients.length, recipientDomains: recipientDomains(recipients) };
+    service.publish(jid, signed.messageId, [submitted, { stage: "relayed" }]).catch((err) =>
+      log.warn({ queue_id: queueId, jid, reason: (err as Error).message }, "gateway: progress not published"),
+    );
     log.info({ queue_id: queueId, jid, key_id: key.keyId, message_id: signed.messageId, notes: signed.notes }, "gateway: signed");
     return signed.decision;
   }

@@ -38,8 +38,14 @@ export interface GatewayService {
   gatewayKey(jid: string): GatewayKey | "revoked";
   /** Answers an IQ addressed to the service itself, in process, as sent by the service: the result stanza, or a rejection with a `condition`. */
   ask(type: "get" | "set", payload: XmlElement.Element): Promise<XmlElement.Element>;
-  /** Publishes submitted/relayed to the identity's node as the service itself (no XMPP round trip). */
-  publish(owner: string, messageId: string, event: OwnProgress): void;
+  /**
+   * Publishes submitted then relayed (or any events given) to the identity's
+   * node as the service itself, no XMPP round trip, in one write of the
+   * service's group commit at the end of this event-loop turn: the reply to
+   * Postfix does not wait for it. Resolves once committed. Loss window: a
+   * crash within that turn loses these progress items, never the mail.
+   */
+  publish(owner: string, messageId: string, events: readonly OwnProgress[]): Promise<void>;
   /** IQs to other services, over the XMPP server (the component's own stream; s2s beyond it). */
   remote: Pick<XmppSession, "request">;
 }

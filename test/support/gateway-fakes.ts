@@ -50,7 +50,7 @@ export function fakeService(options: {
       if (!options.ask) throw { condition: "service-unavailable" };
       return options.ask(payload);
     },
-    publish: (owner, messageId, event) => void service.published.push({ owner, messageId, event }),
+    publish: async (owner, messageId, events) => void service.published.push(...events.map((event) => ({ owner, messageId, event }))),
     remote: {
       request: async (type, to, payload) => {
         service.remoteAsked.push({ type, to, payload });

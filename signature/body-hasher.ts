@@ -85,7 +85,8 @@ export function createBodyHasher(): BodyHasher {
       used = 0;
     }
     hash.update(window.subarray(0, end));
-    lineHasContent = false;
+    // The SIMD scan may stop inside a line's content (canonical-simd.ts).
+    lineHasContent = window[end - 1] !== LF;
     return end;
   };
   const byteByByte = (window: Buffer, from: number, to = window.length): void => {

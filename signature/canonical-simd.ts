@@ -15,9 +15,13 @@
  *   (a = CR) != (b = LF)       a CR outside CRLF, or an LF outside CRLF
  *   a = LF and b = CR          an empty line (its emission waits, body-hasher.ts)
  * The text is followed in memory by filler bytes that pass every rule.
+ *
+ * Unlike canonical-scan.ts, the length returned may end inside a line's
+ * content (never after white space or a CR), not only after a CRLF.
  */
 const CR = 0x0d;
 const LF = 0x0a;
+const SP = 0x20;
 /** The most the scan looks at per call: one scan window (body-hasher.ts). */
 export const SIMD_SCAN_LIMIT = 64 * 1024;
 const FILLER = 0x61;
@@ -69,14 +73,21 @@ export function simdCanonicalLength(): CanonicalLength | undefined {
   } catch {
     return undefined;
   }
+  const passes = (length: number): boolean => {
+    memory.fill(FILLER, length, length + PAD);
+    return bad(length) === 0;
+  };
   return (chunk, afterContent) => {
-    const end = chunk.lastIndexOf("\r\n") + 2;
-    if (end < 2 || end > SIMD_SCAN_LIMIT) return 0;
+    if (chunk.length === 0 || chunk.length > SIMD_SCAN_LIMIT) return 0;
     // The first byte has no pair before it: an LF there is outside CRLF, and
     // a CR there starts an empty line unless the line already had content.
     if (chunk[0] === LF || (chunk[0] === CR && !afterContent)) return 0;
-    memory.set(chunk.subarray(0, end), 0);
-    memory.fill(FILLER, end, end + PAD);
-    return bad(end) === 0 ? end : 0;
+    memory.set(chunk, 0);
+    // The whole chunk, when it ends in content: its last line continues in
+    // the next chunk, so a trailing space there is undecided and excluded.
+    // Taking it spares the state machine the split line at every chunk end.
+    if (chunk[chunk.length - 1] !== SP && passes(chunk.length)) return chunk.length;
+    const end = chunk.lastIndexOf("\r\n") + 2;
+    return end >= 2 && passes(end) ? end : 0;
   };
 }

@@ -8,6 +8,7 @@
 import type { Command } from "commander";
 import { resolveSigner, type SignerFlags } from "../mail/sign/signer-config.js";
 import { signStream } from "../mail/sign/sign-stream.js";
+import { isRegularFile, signFile } from "../mail/sign/sign-file.js";
 import { asUsageError, say, toUsage } from "./errors.js";
 
 export function addSignCommand(program: Command): void {
@@ -24,7 +25,8 @@ export function addSignCommand(program: Command): void {
     .action(async (flags: SignerFlags) => {
       const signer = toUsage(() => resolveSigner(flags));
       try {
-        const { notes } = await signStream(process.stdin, process.stdout, signer);
+        // A file on stdin is read twice instead of spooled (sign-file.ts); a pipe is streamed.
+        const { notes } = isRegularFile(0) ? await signFile(0, process.stdout, signer) : await signStream(process.stdin, process.stdout, signer);
         for (const note of notes) say("xsmtp sign", note);
       } catch (err) {
         throw asUsageError(err);

@@ -2,6 +2,7 @@
 // PROTOCOL.md §3.2 (linear time).
 import { createHash } from "node:crypto";
 import { canonicalLength } from "./canonical-scan.js";
+import { simdCanonicalLength } from "./canonical-simd.js";
 
 export interface BodyHasher {
   update(chunk: Buffer): void;
@@ -16,6 +17,8 @@ const HTAB = 0x09;
 const SCRATCH_SIZE = 64 * 1024;
 /** Chunks are scanned for canonical text this much at a time (canonical-scan.ts needs a scratch of this size). */
 const SCAN_WINDOW = 64 * 1024;
+/** One instance for all hashers: the scan is synchronous, so they never share it at once. */
+const simdScan = simdCanonicalLength();
 
 /**
  * Streaming relaxed body hash. Chunks may split a message anywhere (inside
@@ -75,14 +78,15 @@ export function createBodyHasher(): BodyHasher {
   // machine below runs some 20 times slower than SHA-256 itself.
   const canonicalPrefix = (window: Buffer): number => {
     if (pendingCr || pendingSpace || emptyLines > 0) return 0;
-    const end = canonicalLength(window, scanScratch, lineHasContent);
+    const end = simdScan ? simdScan(window, lineHasContent) : canonicalLength(window, scanScratch, lineHasContent);
     if (end === 0) return 0;
     if (used > 0) {
       hash.update(scratch.subarray(0, used));
       used = 0;
     }
     hash.update(window.subarray(0, end));
-    lineHasContent = false;
+    // The SIMD scan may stop inside a line's content (canonical-simd.ts).
+    lineHasContent = window[end - 1] !== LF;
     return end;
   };
   const byteByByte = (window: Buffer, from: number, to = window.length): void => {

@@ -17,6 +17,9 @@ import { createBodyHasher } from "../../signature/index.js";
 // written to disk and read back cost five times its hashing.
 export const SPOOL_THRESHOLD = 16 * 1024 * 1024;
 
+/** Spooled bytes held in memory until they are written out together. */
+const SPOOL_WRITE = 1024 * 1024;
+
 export interface SpooledBody {
   bodyHash: string;
   size: number;
@@ -30,21 +33,25 @@ export async function spoolBody(body: AsyncIterable<Buffer>, threshold = SPOOL_T
   const hasher = createBodyHasher();
   const memory: Buffer[] = [];
   let size = 0;
+  let held = 0;
   let dir: string | undefined;
   let file: FileHandle | undefined;
   try {
     for await (const chunk of body) {
       hasher.update(chunk);
       size += chunk.length;
+      memory.push(chunk);
+      held += chunk.length;
       if (!file && size > threshold) {
         // mkdtemp makes a 0700 directory, so no other user can read the mail.
         dir = await mkdtemp(join(tmpdir(), "xsmtp-body-"));
         file = await open(join(dir, "body"), "wx", 0o600);
-        for (const held of memory.splice(0)) await file.write(held);
       }
-      if (file) await file.write(chunk);
-      else memory.push(chunk);
+      // Once spooling, chunks go out SPOOL_WRITE bytes at a time, one writev
+      // each: a write per 64 KB chunk was a thread-pool round trip per chunk.
+      if (file && held >= SPOOL_WRITE) held = await flush(file, memory);
     }
+    if (file) await flush(file, memory);
     await file?.close();
   } catch (err) {
     await file?.close().catch(() => undefined);
@@ -55,11 +62,25 @@ export async function spoolBody(body: AsyncIterable<Buffer>, threshold = SPOOL_T
   return {
     bodyHash: hasher.digest(),
     size,
-    replay: () => (path ? createReadStream(path, { highWaterMark: 256 * 1024 }) : fromMemory(memory)),
+    replay: () => (path ? createReadStream(path, { highWaterMark: SPOOL_WRITE }) : fromMemory(memory)),
     dispose: async () => {
       if (dir) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Writes out and forgets the held chunks; returns the bytes still held (none). */
+async function flush(file: FileHandle, memory: Buffer[]): Promise<number> {
+  let rest = memory.splice(0);
+  // writev may write less than asked (as write may): what is left goes again.
+  while (rest.length > 0) {
+    let { bytesWritten } = await file.writev(rest);
+    let i = 0;
+    while (i < rest.length && bytesWritten >= rest[i]!.length) bytesWritten -= rest[i++]!.length;
+    rest = rest.slice(i);
+    if (rest.length > 0) rest[0] = rest[0]!.subarray(bytesWritten);
+  }
+  return 0;
 }
 
 async function* fromMemory(chunks: Buffer[]): AsyncGenerator<Buffer> {

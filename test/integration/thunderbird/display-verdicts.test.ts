@@ -16,44 +16,22 @@
  * §7.1; THUNDERBIRD.md.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { after, before, describe, it } from "node:test";
+import { existsSync, readFileSync } from "node:fs";
+import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startProsody, type ProsodyInstance } from "../../../devtools/servers/prosody.js";
 import { renderAuthResults } from "../../../mail/verify/auth-results.js";
-import { startTestService, type TestService } from "../../support/in-process-service.js";
+import { useThunderbirdStack } from "./stack.js";
 import { DRIVER_ID, driverXpi, XSMTP_ID } from "./driver-addon.js";
 import { aliceSigner, message } from "./signed-mail.js";
 import { writeProfile } from "./thunderbird-profile.js";
-import { requireThunderbird, runThunderbird } from "./thunderbird-process.js";
+import { runThunderbird } from "./thunderbird-process.js";
 
-const COMPONENT_SECRET = "component-secret-for-thunderbird";
-const BUILD = fileURLToPath(new URL("../../../../thunderbird/build/build-xpi.mjs", import.meta.url));
 
 describe("the XSMTP add-on in a headless Thunderbird", () => {
-  let prosody: ProsodyInstance;
-  let svc: TestService;
-  let dir: string;
-
-  before(async () => {
-    requireThunderbird();
-    prosody = await startProsody({ componentSecret: COMPONENT_SECRET, websocket: true });
-    await prosody.register("bob", "other.org", "bobpass");
-    svc = await startTestService(prosody.componentPort, COMPONENT_SECRET);
-    dir = mkdtempSync(join(tmpdir(), "xsmtp-thunderbird-"));
-  });
-  after(async () => {
-    await svc?.stop();
-    await prosody?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const stack = useThunderbirdStack("xsmtp-thunderbird-");
 
   it("shows pass, FAIL and not signed, tags them, replies over xmpp:, and trusts only a trusted authserv-id", async () => {
-    const { keyId, sign } = aliceSigner(svc);
+    const { keyId, sign } = aliceSigner(stack.svc);
     const good = await sign(message("good lunch", "good"));
     const tampered = Buffer.from((await sign(message("tampered lunch", "tampered"))).toString().replace("Subject: tampered lunch", "Subject: tampered dinner"));
     const unsigned = message("unsigned lunch", "unsigned");
@@ -63,9 +41,8 @@ describe("the XSMTP add-on in a headless Thunderbird", () => {
     const reported = await withResults("reported lunch", "mx.other.org");
     const forged = await withResults("forged report lunch", "mx.evil.example");
 
-    const xpi = join(dir, "xsmtp-test.xpi");
-    execFileSync(process.execPath, [BUILD, "--variant", "test", "--out", xpi]);
-    const account = { jid: "bob@other.org", password: "bobpass", websocketUrl: `ws://127.0.0.1:${prosody.httpPort}/xmpp-websocket` };
+    const xpi = stack.buildTestXpi();
+    const account = { jid: "bob@other.org", password: "bobpass", websocketUrl: stack.websocketUrl };
     const config = {
       xsmtpId: XSMTP_ID,
       expected: 5,
@@ -75,7 +52,7 @@ describe("the XSMTP add-on in a headless Thunderbird", () => {
       ],
     };
     const messages = [good, tampered, unsigned, reported, forged];
-    const layout = writeProfile(dir, { [XSMTP_ID]: readFileSync(xpi), [DRIVER_ID]: driverXpi(config) }, messages);
+    const layout = writeProfile(stack.dir, { [XSMTP_ID]: readFileSync(xpi), [DRIVER_ID]: driverXpi(config) }, messages);
 
     const started = Date.now();
     const run = await runThunderbird(layout.profile, layout.env, 45_000);

@@ -14,55 +14,32 @@
  * THUNDERBIRD.md (policies.json).
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { after, before, describe, it } from "node:test";
-import { startProsody, type ProsodyInstance } from "../../../devtools/servers/prosody.js";
-import { startTestService, type TestService } from "../../support/in-process-service.js";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { useThunderbirdStack } from "./stack.js";
 import { DRIVER_ID, driverXpi, XSMTP_ID } from "./driver-addon.js";
 import { aliceSigner, message } from "./signed-mail.js";
 import { privateInstall } from "./thunderbird-install.js";
 import { writeProfile } from "./thunderbird-profile.js";
-import { requireThunderbird, runThunderbird } from "./thunderbird-process.js";
+import { runThunderbird } from "./thunderbird-process.js";
 
-const COMPONENT_SECRET = "component-secret-for-thunderbird";
-const BUILD = fileURLToPath(new URL("../../../../thunderbird/build/build-xpi.mjs", import.meta.url));
 const MANAGED = ["jid", "password", "websocketUrl", "trustedAuthservIds", "checkNewMail", "reportRead"];
 
 type Options = Record<string, { value: unknown; disabled: boolean; marker: string | null }>;
 type Popup = { heading: string; state: string; rows: [string, string][]; reply: string | null };
 
 describe("the XSMTP add-on with managed settings in a headless Thunderbird", () => {
-  let prosody: ProsodyInstance;
-  let svc: TestService;
-  let dir: string;
-
-  before(async () => {
-    requireThunderbird();
-    prosody = await startProsody({ componentSecret: COMPONENT_SECRET, websocket: true });
-    await prosody.register("bob", "other.org", "bobpass");
-    svc = await startTestService(prosody.componentPort, COMPONENT_SECRET);
-    dir = mkdtempSync(join(tmpdir(), "xsmtp-thunderbird-managed-"));
-  });
-  after(async () => {
-    await svc?.stop();
-    await prosody?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const stack = useThunderbirdStack("xsmtp-thunderbird-managed-");
 
   it("verifies with the policy's account, checks new mail, reports read, and shows the managed keys", async () => {
-    const { keyId, sign } = aliceSigner(svc);
+    const { keyId, sign } = aliceSigner(stack.svc);
     const arriving = await sign(message("arriving lunch", "arrival"));
     const inInbox = await sign(message("policy lunch", "policy"));
-    const websocketUrl = `ws://127.0.0.1:${prosody.httpPort}/xmpp-websocket`;
+    const websocketUrl = stack.websocketUrl;
     const policy = { jid: "bob@other.org", password: "bobpass", websocketUrl, trustedAuthservIds: ["mx.other.org"], checkNewMail: true, reportRead: true };
-    const binary = privateInstall(dir, { "3rdparty": { Extensions: { [XSMTP_ID]: policy } } });
+    const binary = privateInstall(stack.dir, { "3rdparty": { Extensions: { [XSMTP_ID]: policy } } });
 
-    const xpi = join(dir, "xsmtp-test.xpi");
-    execFileSync(process.execPath, [BUILD, "--variant", "test", "--out", xpi]);
+    const xpi = stack.buildTestXpi();
     const config = {
       xsmtpId: XSMTP_ID,
       expected: 1,
@@ -76,7 +53,7 @@ describe("the XSMTP add-on with managed settings in a headless Thunderbird", () 
         },
       ],
     };
-    const layout = writeProfile(dir, { [XSMTP_ID]: readFileSync(xpi), [DRIVER_ID]: driverXpi(config) }, [inInbox]);
+    const layout = writeProfile(stack.dir, { [XSMTP_ID]: readFileSync(xpi), [DRIVER_ID]: driverXpi(config) }, [inInbox]);
 
     const started = Date.now();
     const run = await runThunderbird(layout.profile, layout.env, 45_000, binary);
@@ -89,7 +66,7 @@ describe("the XSMTP add-on with managed settings in a headless Thunderbird", () 
     assert.equal(event((e) => e.subject === "arriving lunch").badge, "pass");
 
     // reportRead: opening it published `read` to alice's node, as bob's domain.
-    const items = svc.service.features.progress.core.retrieve(
+    const items = stack.svc.service.features.progress.core.retrieve(
       { jid: "alice@example.org", domain: "example.org" },
       { owner: "alice@example.org", messageId: "arrival@example.org" },
     );

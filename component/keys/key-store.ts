@@ -55,7 +55,6 @@ export function keyStatements(db: Db) {
 
 export const findUser = (db: Db, jid: string) => keyStatements(db).user.get(jid);
 export const findKey = (db: Db, jid: string, keyId: string) => keyStatements(db).key.get(jid, keyId);
-export const listKeys = (db: Db, jid: string) => keyStatements(db).keys.all(jid);
 export const listAddresses = (db: Db, jid: string) => keyStatements(db).addresses.all(jid).map((r) => r.address);
 export const isAuthorizedAddress = (db: Db, jid: string, address: string) =>
   keyStatements(db).isAddress.get(jid, address) !== undefined;

@@ -19,6 +19,23 @@ export function opsPerS(op: (i: number) => void, ms: number): number {
   return (n / elapsed) * 1000;
 }
 
+/**
+ * The same for an async `op`: 64 calls at a time, awaited together (the
+ * IQ benchmarks' concurrency, and one group commit's worth on SQLite).
+ */
+export async function asyncOpsPerS(op: (i: number) => Promise<unknown>, ms: number): Promise<number> {
+  const start = performance.now();
+  let n = 0;
+  let elapsed = 0;
+  while (elapsed < ms) {
+    const batch: Promise<unknown>[] = [];
+    for (let k = 0; k < 64; k++) batch.push(op(n++));
+    await Promise.all(batch);
+    elapsed = performance.now() - start;
+  }
+  return (n / elapsed) * 1000;
+}
+
 export async function alternate<T extends string>(
   rounds: number,
   sides: Record<T, () => number | Promise<number>>,

@@ -13,7 +13,6 @@ import { hostname } from "node:os";
 import { xml } from "@xmpp/client";
 import type XmlElement from "@xmpp/xml";
 import { ConfigError, type Config } from "../component/config/config.js";
-import { identitiesForAddress } from "../component/keys/key-store.js";
 import type { Logger } from "../component/log/logger.js";
 import { nodeName, parseNodeName } from "../protocol/progress-node.js";
 import type { RunningService } from "../component/service.js";
@@ -53,27 +52,27 @@ export async function startGateway(running: RunningService, config: Config, log:
 
 export function gatewayService(running: RunningService): GatewayService {
   const { context, features, connection } = running;
-  const { db, config } = context;
+  const { store, config } = context;
   const core = features.identities.core;
   const keys = features.identities.lookup;
   return {
     jid: config.domain,
     userDomains: config.userDomains,
-    identityFor(address) {
-      const jids = identitiesForAddress(db, address.toLowerCase());
+    async identityFor(address) {
+      const jids = await store.identity.identitiesForAddress(address.toLowerCase());
       // Two identities allowed the same address: only the one whose JID it is may claim it.
       return jids.length === 1 ? jids[0] : jids.find((j) => j === address.toLowerCase());
     },
-    gatewayKey(jid): GatewayKey | "revoked" {
-      const info = core.info(jid);
+    async gatewayKey(jid): Promise<GatewayKey | "revoked"> {
+      const info = await core.info(jid);
       const mine = typeof info === "string" ? [] : info.keys.filter((k) => k.label === GATEWAY_KEY_LABEL);
       const active = mine.find((k) => k.state === "active");
       if (active) {
-        const found = keys.signingKey(jid, active.keyId);
+        const found = await keys.signingKey(jid, active.keyId);
         if (typeof found !== "string") return { keyId: active.keyId, secret: found.secret };
       }
       if (mine.length > 0) return "revoked";
-      const issued = core.addKey(jid, GATEWAY_KEY_LABEL);
+      const issued = await core.addKey(jid, GATEWAY_KEY_LABEL);
       if (typeof issued === "string") throw new Error(`cannot create a gateway key for ${jid}: ${issued}`);
       return { keyId: issued.keyId, secret: decodeSecret(issued.secret)! };
     },
@@ -92,10 +91,11 @@ export function gatewayService(running: RunningService): GatewayService {
     async publish(owner, messageId, events: readonly OwnProgress[]) {
       const key = { owner, messageId };
       if (!parseNodeName(nodeName(key))) throw new Error(`no progress node can be named for ${owner} and this Message-ID`);
-      await context.writes.run(() => {
+      await store.writes.run(async (tx) => {
+        const progress = features.progress.core.using(tx.progress);
         for (const event of events) {
           const recipients = event.recipients === undefined ? {} : { recipients: event.recipients };
-          const item = features.progress.core.publishForOwner(key, config.domain, { stage: event.stage, ...recipients, recipientDomains: event.recipientDomains ?? [] });
+          const item = await progress.publishForOwner(key, config.domain, { stage: event.stage, ...recipients, recipientDomains: event.recipientDomains ?? [] });
           if (item === "forbidden") throw new Error(`the gateway cannot publish ${event.stage} for ${owner}`);
         }
       });

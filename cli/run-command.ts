@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../component/config/config.js";
 import { createLogger } from "../component/log/logger.js";
 import { startService } from "../component/service.js";
+import { describeDatabase, openStore } from "../component/store/open-store.js";
 import { settingsHelp } from "./config-help.js";
 import { startGateway } from "./gateway-wiring.js";
 import { say } from "./errors.js";
@@ -19,8 +20,9 @@ export function addRunCommand(program: Command): void {
     .action(async (opts: { config?: string }) => {
       const config = loadConfig({ file: opts.config, require: "component" });
       const log = createLogger(config.logLevel);
-      const service = startService(config, { log });
-      log.info({ domain: config.domain, database: config.database }, "starting");
+      const store = await openStore(config.database);
+      const service = startService(config, { log, store });
+      log.info({ domain: config.domain, database: describeDatabase(config.database) }, "starting");
       // The milter listens at once: while the component is still connecting,
       // mail to sign is signed and mail to verify gets temperror (policy).
       const gateway = config.milter ? await startGateway(service, config, log) : undefined;

@@ -1,7 +1,8 @@
 /**
  * `xsmtp user ...`: the offline admin CLI for identities and keys. It works
  * with the component stopped or running (SQLite WAL and a busy timeout let
- * both write) and calls the same IdentityCore as the ad-hoc commands.
+ * both write; on PostgreSQL every instance sees the change at its next
+ * verification) and calls the same IdentityCore as the ad-hoc commands.
  */
 import type { Command } from "commander";
 import { loadConfig } from "../component/config/config.js";
@@ -10,7 +11,7 @@ import { identityErrorText } from "../component/keys/identity-errors.js";
 import { openIdentities } from "../component/keys/open-identities.js";
 import { xep82DateTime } from "../protocol/datetime.js";
 import { systemClock } from "../component/service-context.js";
-import { openDatabase } from "../component/store/database.js";
+import { openStore } from "../component/store/open-store.js";
 import { settingsHelp } from "./config-help.js";
 import { UsageError } from "./errors.js";
 
@@ -31,64 +32,64 @@ export function addUserCommand(program: Command): void {
   common(user.command("enroll <jid>").description("enroll a user and create its first key; prints the secret once"))
     .option("-l, --label <label>", "a name for the key, e.g. the device", "")
     .action((jid: string, opts: Common & { label: string }) =>
-      withCore(opts, (core) => printIssued(opts, jid, core.enroll(jid, opts.label))),
+      withCore(opts, async (core) => printIssued(opts, jid, await core.enroll(jid, opts.label))),
     );
 
   common(user.command("add-key <jid>").description("create another key for an enrolled user; prints the secret once"))
     .option("-l, --label <label>", "a name for the key, e.g. the device", "")
     .action((jid: string, opts: Common & { label: string }) =>
-      withCore(opts, (core) => printIssued(opts, jid, core.addKey(jid, opts.label))),
+      withCore(opts, async (core) => printIssued(opts, jid, await core.addKey(jid, opts.label))),
     );
 
   common(user.command("rotate-key <jid> <key-id>").description("replace a key: a new key is created, the old one retired now"))
     .action((jid: string, keyId: string, opts: Common) =>
-      withCore(opts, (core) => printIssued(opts, jid, core.rotateKey(jid, keyId))),
+      withCore(opts, async (core) => printIssued(opts, jid, await core.rotateKey(jid, keyId))),
     );
 
   common(user.command("revoke-key <jid> <key-id>").description("revoke one key, or 'all'; nothing signed with it verifies any more"))
     .action((jid: string, keyId: string, opts: Common) =>
-      withCore(opts, (core) => {
-        const { revoked } = unwrap(jid, core.revokeKey(jid, keyId));
+      withCore(opts, async (core) => {
+        const { revoked } = unwrap(jid, await core.revokeKey(jid, keyId));
         print(opts, { jid, revoked }, `revoked: ${revoked.join(" ") || "(nothing; already revoked)"}`);
       }),
     );
 
   common(user.command("set-addresses <jid> [addresses...]").description("set the From addresses a user may send as (its JID always included)"))
     .action((jid: string, addresses: string[], opts: Common) =>
-      withCore(opts, (core) => {
-        const result = unwrap(jid, core.setAddresses(jid, addresses));
+      withCore(opts, async (core) => {
+        const result = unwrap(jid, await core.setAddresses(jid, addresses));
         print(opts, { jid, addresses: result.addresses }, result.addresses.join("\n"));
       }),
     );
 
   common(user.command("info <jid>").description("show a user's enrollment, addresses and keys (never secrets)"))
-    .action((jid: string, opts: Common) => withCore(opts, (core) => printInfo(opts, unwrap(jid, core.info(jid)))));
+    .action((jid: string, opts: Common) => withCore(opts, async (core) => printInfo(opts, unwrap(jid, await core.info(jid)))));
 
   common(user.command("list").description("list enrolled users"))
     .action((opts: Common) =>
-      withCore(opts, (core) => {
+      withCore(opts, async (core) => {
         const users: string[] = [];
-        for (let page = core.listUsers("", 500); page.length; page = core.listUsers(page.at(-1)!, 500)) users.push(...page);
+        for (let page = await core.listUsers("", 500); page.length; page = await core.listUsers(page.at(-1)!, 500)) users.push(...page);
         print(opts, { users }, users.join("\n"));
       }),
     );
 
   common(user.command("remove <jid>").description("unenroll a user: delete its keys and addresses"))
     .action((jid: string, opts: Common) =>
-      withCore(opts, (core) => {
-        unwrap(jid, core.unenroll(jid));
+      withCore(opts, async (core) => {
+        unwrap(jid, await core.unenroll(jid));
         print(opts, { jid, removed: true }, `removed ${jid}`);
       }),
     );
 }
 
-function withCore(opts: Common, action: (core: IdentityCore) => void): void {
+async function withCore(opts: Common, action: (core: IdentityCore) => Promise<void>): Promise<void> {
   const config = loadConfig({ file: opts.config, require: "store" });
-  const db = openDatabase(config.database);
+  const store = await openStore(config.database);
   try {
-    action(openIdentities(config, db, systemClock).core);
+    await action(openIdentities(config, store.identity, systemClock).core);
   } finally {
-    db.close();
+    await store.close();
   }
 }
 

@@ -24,7 +24,7 @@ export function wireFeatures(ctx: ServiceContext, options: { masterKey?: Buffer 
   wireBasics(ctx);
   const identities = wireKeys(ctx, options.masterKey);
   // Progress first: verification publishes to it and asks it for recipient domains.
-  const records = verificationRecords(ctx.db);
+  const records = verificationRecords(ctx.store.verification);
   const progress = wireProgress(ctx, {
     isEnrolled: (jid) => identities.core.isEnrolled(jid),
     hasPassed: records.hasPassed,
@@ -33,7 +33,10 @@ export function wireFeatures(ctx: ServiceContext, options: { masterKey?: Buffer 
   wireVerification(ctx, identities.lookup, progress.hooks);
   // Commands last: they act on identities and report progress nodes and verifications in stats.
   // Stats read the result counters after writing those still coalesced in memory.
-  const resultCounts = () => (ctx.deferred.flush(), records.resultCounts());
+  const resultCounts = async () => {
+    await ctx.deferred.flush();
+    return records.resultCounts();
+  };
   wireCommands(ctx, identities.core, { progressNodes: progress.countNodes, resultCounts });
   return { identities, progress };
 }

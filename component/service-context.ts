@@ -8,9 +8,8 @@ import type { Clock } from "./clock.js";
 import type { Config } from "./config/config.js";
 import type { DiscoRegistry } from "./discovery/registry.js";
 import type { Logger } from "./log/logger.js";
-import type { Db } from "./store/database.js";
 import type { DeferredWrites } from "./store/deferred-writes.js";
-import type { GroupCommit } from "./store/group-commit.js";
+import type { Store } from "./store/store.js";
 import type { IqRouter } from "./xmpp/iq-router.js";
 
 // Re-exported for the wiring; cores import ./clock.js itself.
@@ -19,9 +18,8 @@ export { systemClock, type Clock } from "./clock.js";
 export interface ServiceContext {
   config: Config;
   log: Logger;
-  db: Db;
-  /** Batches the writes of IQs answered in the same event-loop turn into one commit. */
-  writes: GroupCommit;
+  /** SQLite or PostgreSQL behind one interface; store.writes batches the writes of IQs answered together. */
+  store: Store;
   /** Bookkeeping written behind the answers, in batches (store/deferred-writes.ts: its loss window on a crash). */
   deferred: DeferredWrites;
   clock: Clock;

@@ -9,9 +9,8 @@ import { DiscoRegistry } from "./discovery/registry.js";
 import { wireFeatures, type Features } from "./features.js";
 import type { Logger } from "./log/logger.js";
 import { systemClock, type Clock, type ServiceContext } from "./service-context.js";
-import { openDatabase, type Db } from "./store/database.js";
-import { GroupCommit } from "./store/group-commit.js";
 import { DeferredWrites } from "./store/deferred-writes.js";
+import type { Store } from "./store/store.js";
 import { ComponentConnection } from "./xmpp/connection.js";
 import { IqRouter } from "./xmpp/iq-router.js";
 import { useRouter } from "./xmpp/router-middleware.js";
@@ -30,7 +29,9 @@ export interface RunningService {
 export interface ServiceOptions {
   log: Logger;
   clock?: Clock;
-  db?: Db;
+  /** The open store (openStore(config.database)); the service closes it when it stops unless `keepStore`. */
+  store: Store;
+  keepStore?: boolean;
   backoff?: { initial: number; max: number };
   /** Tests pass a master key instead of a key file. */
   masterKey?: Buffer;
@@ -40,7 +41,7 @@ export interface ServiceOptions {
 
 export function startService(config: Config, options: ServiceOptions): RunningService {
   const { log } = options;
-  const db = options.db ?? openDatabase(config.database);
+  const { store } = options;
   const cleanups: (() => void)[] = [];
   const connection = new ComponentConnection({
     service: config.service,
@@ -49,13 +50,11 @@ export function startService(config: Config, options: ServiceOptions): RunningSe
     log,
     backoff: options.backoff,
   });
-  const writes = new GroupCommit(db);
   const context: ServiceContext = {
     config,
     log,
-    db,
-    writes,
-    deferred: new DeferredWrites(writes, (err) => log.warn({ reason: err.message }, "deferred bookkeeping not written")),
+    store,
+    deferred: new DeferredWrites(store.writes, (err) => log.warn({ reason: err.message }, "deferred bookkeeping not written")),
     clock: options.clock ?? systemClock,
     router: new IqRouter(log),
     disco: new DiscoRegistry(),
@@ -75,9 +74,9 @@ export function startService(config: Config, options: ServiceOptions): RunningSe
     (stopped ??= (async () => {
       await connection.stop();
       for (const cleanup of cleanups) cleanup();
-      context.writes.flush();
-      context.deferred.flush();
-      if (!options.db) db.close();
+      await store.writes.flush();
+      await context.deferred.flush();
+      if (!options.keepStore) await store.close();
     })());
   return { context, features, connection, fatal, online, stop };
 }

@@ -5,6 +5,7 @@
  * added to all of them.
  */
 import { join } from "node:path";
+import { postgresDatabaseFor, testPostgres } from "./test-database.js";
 
 /** The component's JID in every private setup (the example configs' Component name). */
 export const COMPONENT_DOMAIN = "xsmtp.example.org";
@@ -32,9 +33,14 @@ export interface XsmtpEnvOptions {
   extra?: Record<string, string>;
 }
 
-/** Where a service's state lives inside its folder: the SQLite file and the master key file. */
+/**
+ * Where a service's state lives for its folder: the SQLite file (or, in the
+ * tests' PostgreSQL pass, a database of the folder's own) and the master key file.
+ */
 export function stateFiles(dir: string): { database: string; keyFile: string } {
-  return { database: join(dir, "xsmtp.sqlite"), keyFile: join(dir, "xsmtp.key") };
+  const postgres = testPostgres();
+  const database = postgres ? postgresDatabaseFor(postgres, dir) : join(dir, "xsmtp.sqlite");
+  return { database, keyFile: join(dir, "xsmtp.key") };
 }
 
 export function xsmtpEnv(options: XsmtpEnvOptions = {}): Record<string, string> {

@@ -1,4 +1,4 @@
-/** A row of `keys` (migrations/001-create-users.sql). The secret is only ever sealed here. */
+/** A row of `keys` (migrations/sqlite/001-create-users.sql). The secret is only ever sealed here. */
 export interface KeyRow {
   jid: string;
   key_id: string;

@@ -1,6 +1,6 @@
 /**
- * Rows of the progress tables (migrations/003-create-progress.sql, re-keyed by
- * migrations/004-rekey-progress.sql): every row names its node by
+ * Rows of the progress tables (migrations/sqlite/003-create-progress.sql, re-keyed by
+ * migrations/sqlite/004-rekey-progress.sql): every row names its node by
  * (owner, message_id), the node `progress/<owner>/<message_id>`.
  */
 

@@ -1,4 +1,4 @@
-/** A row of `users` (migrations/001-create-users.sql). */
+/** A row of `users` (migrations/sqlite/001-create-users.sql). */
 export interface UserRow {
   jid: string;
   enrolled_at: number;

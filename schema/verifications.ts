@@ -1,4 +1,4 @@
-/** A row of `message_seen` (migrations/002-create-verifications.sql). */
+/** A row of `message_seen` (migrations/sqlite/002-create-verifications.sql). */
 export interface MessageSeenRow {
   jid: string;
   message_id: string;

@@ -30,12 +30,12 @@ const wireErrors: Record<CommandError, WireError> = {
 };
 
 export function commandHandler(sessions: CommandSessions) {
-  return ({ from, payload }: IqRequest) => {
+  return async ({ from, payload }: IqRequest) => {
     const { node, action, sessionid } = payload.attrs;
     if (!node) return stanzaError(wireErrors["item-not-found"]);
     // The first data form child is the submission; other payloads are not used by these commands.
     const form = parseForm(payload.getChild("x", NS_DATA));
-    const reply = sessions.handle({
+    const reply = await sessions.handle({
       from,
       node,
       action,

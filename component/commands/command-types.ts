@@ -55,8 +55,8 @@ export interface CommandDef<S = unknown> {
   title: string;
   /** Whether a user of a user domain may run it for itself when self-service is on. */
   selfService: boolean;
-  start(actor: CommandInvoker): Step<S>;
-  advance(actor: CommandInvoker, state: S, action: StageAction, form: FormValues | null): Step<S>;
+  start(actor: CommandInvoker): Promise<Step<S>>;
+  advance(actor: CommandInvoker, state: S, action: StageAction, form: FormValues | null): Promise<Step<S>>;
 }
 
 /** The session core's domain errors; the adapter maps each to a wire error in one table. */

@@ -39,8 +39,8 @@ export function serviceable(core: IdentityCore) {
 
 /** The JID is enrolled here. */
 export function enrolled(core: IdentityCore) {
-  return (ctx: WizardContext): Invalid | undefined => {
-    const info = core.info(jidOf(ctx));
+  return async (ctx: WizardContext): Promise<Invalid | undefined> => {
+    const info = await core.info(jidOf(ctx));
     return typeof info !== "string" ? undefined : { field: "jid", problem: `${jidOf(ctx)} ${identityErrorText[info]}` };
   };
 }
@@ -57,12 +57,12 @@ export const chosenJid = (ctx: WizardContext): FormField => ({ var: "jid", type:
  * A list-single of the user's keys that `usable` keeps, with `all` for
  * revoke-key; a Completed with an error note when there is nothing to choose.
  */
-export function keyChoice(
+export async function keyChoice(
   core: IdentityCore,
   ctx: WizardContext,
   opts: { usable: (k: KeyInfo) => boolean; all?: boolean; none: string },
-): FormField | Completed {
-  const info = core.info(jidOf(ctx));
+): Promise<FormField | Completed> {
+  const info = await core.info(jidOf(ctx));
   const keys = typeof info !== "string" ? info.keys.filter(opts.usable) : [];
   if (keys.length === 0) return { status: "completed", note: { type: "error", text: `${jidOf(ctx)} ${opts.none}` } };
   const options = keys.map((k) => ({ label: keyLine(k), value: k.keyId }));
@@ -81,8 +81,8 @@ export function keyChoice(
 /** A later stage that shows the chosen JID and asks which of its keys (see keyChoice). */
 export function keyStage(core: IdentityCore, opts: { usable: (k: KeyInfo) => boolean; all?: boolean; none: string }): WizardStage {
   return {
-    fields: (ctx) => {
-      const key = keyChoice(core, ctx, opts);
+    fields: async (ctx) => {
+      const key = await keyChoice(core, ctx, opts);
       return "status" in key ? key : [chosenJid(ctx), key];
     },
   };

@@ -19,8 +19,13 @@ const fieldOf: Partial<Record<IdentityError, string>> = {
 };
 
 /** Ends a step with a core outcome: its error as identityFailure says, or what `done` makes of the result. */
-export function completedWith<T extends object>(jid: string, outcome: T | IdentityError, done: (result: T) => Completed): Completed | Invalid {
-  return typeof outcome === "string" ? identityFailure(jid, outcome) : done(outcome);
+export async function completedWith<T extends object>(
+  jid: string,
+  outcome: T | IdentityError | Promise<T | IdentityError>,
+  done: (result: T) => Completed,
+): Promise<Completed | Invalid> {
+  const result = await outcome;
+  return typeof result === "string" ? identityFailure(jid, result) : done(result);
 }
 
 export function identityFailure(jid: string, error: IdentityError): Completed | Invalid {

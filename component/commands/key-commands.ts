@@ -17,7 +17,7 @@ import { wizard, type Invalid } from "./wizard.js";
 
 const SHOWN_ONCE = "Copy the secret into the signer's configuration now: it is not shown again.";
 
-function issued(name: string, jid: string, outcome: IssuedKey | IdentityError, what: string): Completed | Invalid {
+function issued(name: string, jid: string, outcome: Promise<IssuedKey | IdentityError>, what: string): Promise<Completed | Invalid> {
   return completedWith(jid, outcome, (key) => issuedForm(name, key, what));
 }
 
@@ -41,7 +41,7 @@ function issuedForm(name: string, key: IssuedKey, what: string): Completed {
 function issuing(
   core: IdentityCore,
   spec: { name: string; title: string; instructions: string; what: string },
-  issue: (jid: string, label: string) => IssuedKey | IdentityError,
+  issue: (jid: string, label: string) => Promise<IssuedKey | IdentityError>,
 ) {
   return wizard({
     name: spec.name,

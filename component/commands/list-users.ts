@@ -19,12 +19,12 @@ interface Pages {
 }
 
 export function listUsers(core: IdentityCore, pageSize = 50): CommandDef<Pages> {
-  const render = (cursors: string[]): { form: DataForm; note: Note; next?: string } => {
+  const render = async (cursors: string[]): Promise<{ form: DataForm; note: Note; next?: string }> => {
     // One more than a page tells whether there is a next page.
-    const users = core.listUsers(cursors.at(-1)!, pageSize + 1);
+    const users = await core.listUsers(cursors.at(-1)!, pageSize + 1);
     const shown = users.slice(0, pageSize);
     const first = (cursors.length - 1) * pageSize + 1;
-    const span = shown.length ? `${first}-${first + shown.length - 1} of ${core.counts().users}` : "none";
+    const span = shown.length ? `${first}-${first + shown.length - 1} of ${(await core.counts()).users}` : "none";
     return {
       form: {
         type: "result",
@@ -37,8 +37,8 @@ export function listUsers(core: IdentityCore, pageSize = 50): CommandDef<Pages> 
     };
   };
 
-  const page = (cursors: string[]): Step<Pages> => {
-    const { form, note, next } = render(cursors);
+  const page = async (cursors: string[]): Promise<Step<Pages>> => {
+    const { form, note, next } = await render(cursors);
     // A single page needs no session to page through.
     if (next === undefined && cursors.length === 1) return { status: "completed", form, note };
     const allowed: StageAction[] = [];
@@ -53,10 +53,10 @@ export function listUsers(core: IdentityCore, pageSize = 50): CommandDef<Pages> 
     title: "List enrolled users",
     selfService: false,
     start: () => page([""]),
-    advance(_actor, state, action): Step<Pages> {
+    async advance(_actor, state, action): Promise<Step<Pages>> {
       if (action === "next") return page([...state.cursors, state.next!]);
       if (action === "prev") return page(state.cursors.slice(0, -1));
-      const { form, note } = render(state.cursors);
+      const { form, note } = await render(state.cursors);
       return { status: "completed", form, note } satisfies Completed;
     },
   };

@@ -23,6 +23,8 @@ interface Session {
   /** Null once the session has ended (completed, canceled, refused). */
   actions: StageActions | null;
   expiresAt: number;
+  /** The request being handled; the next waits for it. */
+  turn: Promise<unknown>;
 }
 
 const ACTIONS = new Set(["execute", "next", "prev", "complete", "cancel"]);
@@ -57,7 +59,20 @@ export class CommandSessions {
     return command && this.permits.mayRun(command, this.permits.actor(from)) ? command : undefined;
   }
 
-  handle(request: CommandRequest): CommandReply | CommandError {
+  /**
+   * One request. Requests for one session are taken in turn (a step may wait
+   * for the store), so two stages never run over one state at once.
+   */
+  handle(request: CommandRequest): Promise<CommandReply | CommandError> {
+    const id = request.sessionId;
+    const session = id === undefined ? undefined : this.sessions.get(id);
+    if (!session) return this.handleNow(request);
+    const turn = session.turn.then(() => this.handleNow(request));
+    session.turn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async handleNow(request: CommandRequest): Promise<CommandReply | CommandError> {
     const { node, action = "execute" } = request;
     const command = this.commands.get(node);
     if (!command) return "item-not-found";
@@ -77,18 +92,27 @@ export class CommandSessions {
     }
     const chosen = (action === "execute" ? session.actions!.execute : action) as StageAction;
     if (!session.actions!.allowed.includes(chosen)) return "bad-action";
-    return this.apply(session, command.advance(actor, session.state, chosen, request.form));
+    return this.apply(session, await command.advance(actor, session.state, chosen, request.form));
   }
 
-  private begin(command: CommandDef, actor: CommandInvoker, from: string): CommandReply | CommandError {
+  private async begin(command: CommandDef, actor: CommandInvoker, from: string): Promise<CommandReply | CommandError> {
     this.sweep();
     const live = [...this.sessions.values()].filter((s) => s.actions !== null);
     const mine = live.filter((s) => s.actor === actor.jid);
     if (mine.length >= this.maxPerActor) this.sessions.delete(mine[0]!.id);
     else if (live.length >= this.max) return "too-many-sessions";
-    const session: Session = { id: this.newId(), node: nodeOf(command.name), from, actor: actor.jid, state: undefined, actions: null, expiresAt: 0 };
+    const session: Session = {
+      id: this.newId(),
+      node: nodeOf(command.name),
+      from,
+      actor: actor.jid,
+      state: undefined,
+      actions: null,
+      expiresAt: 0,
+      turn: Promise.resolve(),
+    };
     this.sessions.set(session.id, session);
-    return this.apply(session, command.start(actor));
+    return this.apply(session, await command.start(actor));
   }
 
   private find(id: string, from: string, node: string): Session | CommandError {

@@ -17,18 +17,18 @@ export interface StatsDeps {
   clock: Clock;
   /** When the service started, in clock milliseconds. */
   startedAt: number;
-  progressNodes?: () => number;
-  resultCounts?: () => { result: string; reason: string; n: number }[];
+  progressNodes?: () => Promise<number>;
+  resultCounts?: () => Promise<{ result: string; reason: string; n: number }[]>;
 }
 
 const RESULTS = ["pass", "fail", "permerror", "temperror"] as const;
 
 export function statsCommand(deps: StatsDeps): CommandDef<never> {
-  const form = (): DataForm => {
-    const { users, keys } = deps.core.counts();
+  const form = async (): Promise<DataForm> => {
+    const { users, keys } = await deps.core.counts();
     const byResult = new Map<string, number>(RESULTS.map((r) => [r, 0]));
     const reasons: string[] = [];
-    for (const { result, reason, n } of deps.resultCounts?.() ?? []) {
+    for (const { result, reason, n } of (await deps.resultCounts?.()) ?? []) {
       byResult.set(result, (byResult.get(result) ?? 0) + n);
       if (reason) reasons.push(`${result} ${reason}: ${n}`);
     }
@@ -44,7 +44,7 @@ export function statsCommand(deps: StatsDeps): CommandDef<never> {
         num("keys-revoked", "Revoked keys", keys.revoked),
         ...RESULTS.map((r) => num(`verifications-${r}`, `Verifications: ${r}`, byResult.get(r)!)),
         { var: "verification-reasons", type: "text-multi", label: "Verifications by reason", values: reasons },
-        num("progress-nodes", "Progress nodes", deps.progressNodes?.() ?? 0),
+        num("progress-nodes", "Progress nodes", (await deps.progressNodes?.()) ?? 0),
         num("uptime", "Uptime (seconds)", uptime),
       ],
     };
@@ -53,7 +53,7 @@ export function statsCommand(deps: StatsDeps): CommandDef<never> {
     name: "stats",
     title: "Service statistics",
     selfService: false,
-    start: () => ({ status: "completed", form: form(), note: { type: "info", text: "Counters since the database was created; uptime since start." } }),
-    advance: () => ({ status: "completed", form: form() }),
+    start: async () => ({ status: "completed", form: await form(), note: { type: "info", text: "Counters since the database was created; uptime since start." } }),
+    advance: async () => ({ status: "completed", form: await form() }),
   };
 }

@@ -37,8 +37,8 @@ export function userCommands(core: IdentityCore) {
       })),
   });
 
-  const addressesField = (ctx: WizardContext): FormField => {
-    const info = core.info(jidOf(ctx));
+  const addressesField = async (ctx: WizardContext): Promise<FormField> => {
+    const info = await core.info(jidOf(ctx));
     return {
       var: "addresses",
       type: "text-multi",
@@ -56,7 +56,7 @@ export function userCommands(core: IdentityCore) {
     stages: [
       whoseStage(core),
       {
-        fields: (ctx) => [chosenJid(ctx), addressesField(ctx)],
+        fields: async (ctx) => [chosenJid(ctx), await addressesField(ctx)],
         check: (ctx) => {
           const bad = (ctx.values.addresses ?? []).find((a) => !isAddrSpec(a));
           return bad === undefined ? undefined : { field: "addresses", problem: `"${bad}" is not a plain email address (user@domain)` };

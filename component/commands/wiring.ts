@@ -21,9 +21,9 @@ import { userCommands } from "./user-commands.js";
 
 export interface CommandOptions {
   /** Counts progress nodes for stats; the progress feature provides it. */
-  progressNodes?: () => number;
+  progressNodes?: () => Promise<number>;
   /** Verifications by result and reason for stats; the verification feature provides it. */
-  resultCounts?: () => { result: string; reason: string; n: number }[];
+  resultCounts?: () => Promise<{ result: string; reason: string; n: number }[]>;
 }
 
 export function wireCommands(ctx: ServiceContext, core: IdentityCore, options: CommandOptions = {}): CommandSessions {
@@ -40,8 +40,8 @@ export function wireCommands(ctx: ServiceContext, core: IdentityCore, options: C
   disco.addFeature(NS_COMMANDS);
   disco.addNodeItems(commandItems(sessions, config.domain));
   disco.addNodeInfo(commandInfo(sessions));
-  router.set(NS_COMMANDS, "command", (request: IqRequest) => {
-    const reply = handle(request);
+  router.set(NS_COMMANDS, "command", async (request: IqRequest) => {
+    const reply = await handle(request);
     // Who ran what and how it ended; never the form, which may hold a secret.
     log.info({ from: request.from, node: request.payload.attrs.node, action: request.payload.attrs.action, status: reply.attrs.status ?? "error" }, "command");
     return reply;

@@ -30,9 +30,9 @@ export interface Invalid {
 
 export interface WizardStage {
   /** The fields for this actor and what is known so far; a Completed ends the command here. */
-  fields(ctx: WizardContext): FormField[] | Completed;
+  fields(ctx: WizardContext): FormField[] | Completed | Promise<FormField[] | Completed>;
   /** Checks beyond the field types (e.g. that the JID is enrolled). */
-  check?(ctx: WizardContext): Invalid | undefined;
+  check?(ctx: WizardContext): Invalid | undefined | Promise<Invalid | undefined>;
 }
 
 export interface WizardDef {
@@ -41,7 +41,7 @@ export interface WizardDef {
   instructions?: string;
   selfService: boolean;
   stages: WizardStage[];
-  finish(ctx: WizardContext): Completed | Invalid;
+  finish(ctx: WizardContext): Completed | Invalid | Promise<Completed | Invalid>;
 }
 
 interface WizardState {
@@ -74,20 +74,20 @@ export function wizard(def: WizardDef): CommandDef<WizardState> {
   };
 
   /** Enters stage `stage` (or finishes), skipping all-fixed stages but the last. */
-  const enter = (actor: CommandInvoker, state: WizardState): Step<WizardState> => {
+  const enter = async (actor: CommandInvoker, state: WizardState): Promise<Step<WizardState>> => {
     for (; state.stage < def.stages.length; state.stage++) {
       const stage = def.stages[state.stage]!;
       const ctx = { actor, values: state.values };
-      const fields = stage.fields(ctx);
+      const fields = await stage.fields(ctx);
       if (!Array.isArray(fields)) return fields;
       const last = state.stage === def.stages.length - 1;
       if (last || fields.some((f) => f.type !== "fixed" && f.type !== "hidden")) return show(state, fields, state.values);
       for (const f of fields) if (f.var) state.values[f.var] = f.values ?? [];
-      const invalid = stage.check?.(ctx);
+      const invalid = await stage.check?.(ctx);
       // Nothing on this stage can be changed, so a problem here ends the command.
       if (invalid) return finished(invalid);
     }
-    return finished(def.finish({ actor, values: state.values }));
+    return finished(await def.finish({ actor, values: state.values }));
   };
 
   return {
@@ -95,20 +95,20 @@ export function wizard(def: WizardDef): CommandDef<WizardState> {
     title: def.title,
     selfService: def.selfService,
     start: (actor) => enter(actor, { stage: 0, values: {}, shown: [] }),
-    advance(actor, state, action, submitted) {
+    async advance(actor, state, action, submitted) {
       if (action === "prev") {
         const stage = state.shown.at(-1)!;
         const back = { stage, values: state.values, shown: state.shown.slice(0, -1) };
-        const fields = def.stages[stage]!.fields({ actor, values: back.values });
+        const fields = await def.stages[stage]!.fields({ actor, values: back.values });
         return Array.isArray(fields) ? show(back, fields, back.values) : fields;
       }
       return submit(actor, state, submitted ?? new Map());
     },
   };
 
-  function submit(actor: CommandInvoker, state: WizardState, submitted: FormValues): Step<WizardState> {
+  async function submit(actor: CommandInvoker, state: WizardState, submitted: FormValues): Promise<Step<WizardState>> {
     const stage = def.stages[state.stage]!;
-    const fields = stage.fields({ actor, values: state.values });
+    const fields = await stage.fields({ actor, values: state.values });
     if (!Array.isArray(fields)) return fields;
     if (fields.some((f) => f.var && isTampered(f, submitted.get(f.var)))) return "forbidden";
     const sent: Values = Object.fromEntries(fields.filter((f) => f.var).map((f) => [f.var!, submitted.get(f.var!) ?? []]));
@@ -120,7 +120,7 @@ export function wizard(def: WizardDef): CommandDef<WizardState> {
       values[f.var] = reading.values;
     }
     const ctx = { actor, values };
-    const invalid = stage.check?.(ctx) ?? (state.stage === def.stages.length - 1 ? def.finish(ctx) : undefined);
+    const invalid = (await stage.check?.(ctx)) ?? (state.stage === def.stages.length - 1 ? await def.finish(ctx) : undefined);
     if (invalid && "field" in invalid) {
       const field = fields.find((f) => f.var === invalid.field) ?? { var: invalid.field };
       // A fixed field cannot be corrected, so showing the form again would be a dead end.

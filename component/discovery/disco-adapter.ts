@@ -21,12 +21,12 @@ const wireErrors: Record<DiscoError, WireError> = {
  */
 function discoHandler<T extends object>(
   xmlns: string,
-  lookup: (node: string | undefined, from: string) => T | DiscoError,
+  lookup: (node: string | undefined, from: string) => Promise<T | DiscoError>,
   children: (found: T) => xml.Element[],
 ) {
-  return ({ from, payload }: IqRequest) => {
+  return async ({ from, payload }: IqRequest) => {
     const node = payload.attrs.node;
-    const found = lookup(node, from);
+    const found = await lookup(node, from);
     if (typeof found === "string") return stanzaError(wireErrors[found]);
     return xml("query", { xmlns, node }, ...children(found));
   };

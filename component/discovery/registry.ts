@@ -29,10 +29,12 @@ export interface DiscoItem {
 export type DiscoError = "item-not-found";
 
 /** Answers info for the nodes it owns; undefined means "not my node". */
-export type NodeInfoProvider = (node: string, requester: string) => DiscoInfo | DiscoError | undefined;
+export type NodeInfoProvider = (node: string, requester: string) => MaybeAsync<DiscoInfo | DiscoError | undefined>;
 /** Lists items for one node (undefined = the service itself). */
-export type ItemsProvider = (requester: string) => DiscoItem[];
-export type NodeItemsProvider = (node: string, requester: string) => DiscoItem[] | DiscoError | undefined;
+export type ItemsProvider = (requester: string) => MaybeAsync<DiscoItem[]>;
+export type NodeItemsProvider = (node: string, requester: string) => MaybeAsync<DiscoItem[] | DiscoError | undefined>;
+/** Providers that read the store answer async. */
+type MaybeAsync<T> = T | Promise<T>;
 
 export class DiscoRegistry {
   private readonly identities: Identity[] = [];
@@ -67,7 +69,7 @@ export class DiscoRegistry {
     this.nodeItems.push(provider);
   }
 
-  info(node: string | undefined, requester: string): DiscoInfo | DiscoError {
+  async info(node: string | undefined, requester: string): Promise<DiscoInfo | DiscoError> {
     if (node === undefined) {
       return {
         identities: [...this.identities],
@@ -76,16 +78,16 @@ export class DiscoRegistry {
       };
     }
     for (const provider of this.nodeInfo) {
-      const answer = provider(node, requester);
+      const answer = await provider(node, requester);
       if (answer !== undefined) return answer;
     }
     return "item-not-found";
   }
 
-  items(node: string | undefined, requester: string): DiscoItem[] | DiscoError {
-    if (node === undefined) return this.rootItems.flatMap((p) => p(requester));
+  async items(node: string | undefined, requester: string): Promise<DiscoItem[] | DiscoError> {
+    if (node === undefined) return (await Promise.all(this.rootItems.map((p) => p(requester)))).flat();
     for (const provider of this.nodeItems) {
-      const answer = provider(node, requester);
+      const answer = await provider(node, requester);
       if (answer !== undefined) return answer;
     }
     return "item-not-found";

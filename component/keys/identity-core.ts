@@ -35,69 +35,73 @@ export class IdentityCore {
     return { jid };
   }
 
-  enroll(jidText: string, label = ""): IssuedKey | IdentityError {
-    return this.withJid(jidText, (jid) => {
+  enroll(jidText: string, label = ""): Promise<IssuedKey | IdentityError> {
+    return this.withJid(jidText, async (jid) => {
       if (!validLabel(label)) return "invalid-label";
-      const { storage, clock } = this.deps;
-      return storage.transaction(() => {
-        if (storage.user(jid)) return "already-enrolled";
-        storage.insertUser(jid, clock.now());
-        storage.setAddresses(jid, [jid]);
-        return this.issueKey(jid, label);
+      const { clock } = this.deps;
+      return this.deps.storage.transaction(async (tx) => {
+        if (await tx.user(jid)) return "already-enrolled";
+        await tx.insertUser(jid, clock.now());
+        await tx.setAddresses(jid, [jid]);
+        return this.issueKey(tx, jid, label);
       });
     });
   }
 
-  addKey(jidText: string, label = ""): IssuedKey | IdentityError {
-    return this.withEnrolled(jidText, (jid) => (validLabel(label) ? this.issueKey(jid, label) : "invalid-label"));
+  addKey(jidText: string, label = ""): Promise<IssuedKey | IdentityError> {
+    return this.withEnrolled(jidText, async (tx, jid) => (validLabel(label) ? this.issueKey(tx, jid, label) : "invalid-label"));
   }
 
   /** A new key with the old one's label; the old key is retired now (old mail still verifies). */
-  rotateKey(jidText: string, keyId: string): IssuedKey | IdentityError {
-    return this.withEnrolled(jidText, (jid) => {
-      const old = this.deps.storage.key(jid, keyId);
+  rotateKey(jidText: string, keyId: string): Promise<IssuedKey | IdentityError> {
+    return this.withEnrolled(jidText, async (tx, jid) => {
+      const old = await tx.key(jid, keyId);
       if (!old) return "key-unknown";
       if (old.revoked_at !== null) return "key-revoked";
-      const issued = this.issueKey(jid, old.label);
-      this.deps.storage.retireKey(this.deps.clock.now(), jid, keyId);
+      const issued = await this.issueKey(tx, jid, old.label);
+      await tx.retireKey(this.deps.clock.now(), jid, keyId);
       return issued;
     });
   }
 
   /** Revokes one key, or every key with "all"; revoking a revoked key changes nothing. */
-  revokeKey(jidText: string, keyId: string): { revoked: string[] } | IdentityError {
-    return this.withEnrolled(jidText, (jid) => {
-      const { storage, clock } = this.deps;
+  revokeKey(jidText: string, keyId: string): Promise<{ revoked: string[] } | IdentityError> {
+    return this.withEnrolled(jidText, async (tx, jid) => {
+      const { clock } = this.deps;
       if (keyId === "all") {
-        const revoked = storage.keys(jid).filter((k) => k.revoked_at === null).map((k) => k.key_id);
-        storage.revokeAll(clock.now(), jid);
+        const revoked = (await tx.keys(jid)).filter((k) => k.revoked_at === null).map((k) => k.key_id);
+        await tx.revokeAll(clock.now(), jid);
         return { revoked };
       }
-      const key = storage.key(jid, keyId);
+      const key = await tx.key(jid, keyId);
       if (!key) return "key-unknown";
-      storage.revokeKey(clock.now(), jid, keyId);
+      await tx.revokeKey(clock.now(), jid, keyId);
       return { revoked: key.revoked_at === null ? [keyId] : [] };
     });
   }
 
   /** Replaces the extra From addresses; the JID's own address always stays. */
-  setAddresses(jidText: string, addresses: string[]): { addresses: string[] } | IdentityError {
-    return this.withEnrolled(jidText, (jid) => {
+  setAddresses(jidText: string, addresses: string[]): Promise<{ addresses: string[] } | IdentityError> {
+    return this.withEnrolled(jidText, async (tx, jid) => {
       const normalized = addresses.map((a) => a.trim().toLowerCase()).filter(Boolean);
       if (!normalized.every(isAddrSpec)) return "invalid-address";
-      this.deps.storage.setAddresses(jid, new Set([jid, ...normalized]));
-      return { addresses: this.deps.storage.addresses(jid) };
+      await tx.setAddresses(jid, new Set([jid, ...normalized]));
+      return { addresses: await tx.addresses(jid) };
     });
   }
 
-  info(jidText: string): UserInfo | IdentityError {
-    return this.withEnrolled(jidText, (jid) => {
+  info(jidText: string): Promise<UserInfo | IdentityError> {
+    return this.withJid(jidText, async (jid) => {
+      // Reads only: no transaction, so an info is never queued behind writers.
       const { storage } = this.deps;
+      const user = await storage.user(jid);
+      if (!user) return "not-enrolled";
+      const [addresses, keys] = await Promise.all([storage.addresses(jid), storage.keys(jid)]);
       return {
         jid,
-        enrolledAt: storage.user(jid)!.enrolled_at,
-        addresses: storage.addresses(jid),
-        keys: storage.keys(jid).map((k) => ({
+        enrolledAt: user.enrolled_at,
+        addresses,
+        keys: keys.map((k) => ({
           keyId: k.key_id,
           label: k.label,
           state: k.revoked_at !== null ? "revoked" : k.retired_at !== null ? "retired" : "active",
@@ -109,48 +113,51 @@ export class IdentityCore {
     });
   }
 
-  unenroll(jidText: string): { jid: string } | IdentityError {
-    return this.withEnrolled(jidText, (jid) => {
-      this.deps.storage.deleteUser(jid);
+  unenroll(jidText: string): Promise<{ jid: string } | IdentityError> {
+    return this.withEnrolled(jidText, async (tx, jid) => {
+      await tx.deleteUser(jid);
       return { jid };
     });
   }
 
   /** Whether the bare JID is enrolled here (progress: only an enrolled owner creates nodes). */
-  isEnrolled(jid: string): boolean {
-    return this.deps.storage.user(jid) !== undefined;
+  async isEnrolled(jid: string): Promise<boolean> {
+    return (await this.deps.storage.user(jid)) !== undefined;
   }
 
   /** Users in JID order after `after`, `limit` at a time, for paging. */
-  listUsers(after = "", limit = 50): string[] {
+  listUsers(after = "", limit = 50): Promise<string[]> {
     return this.deps.storage.usersAfter(after, limit);
   }
 
-  counts(): { users: number; keys: Record<KeyState, number> } {
+  async counts(): Promise<{ users: number; keys: Record<KeyState, number> }> {
     const { storage } = this.deps;
     const keys: Record<KeyState, number> = { active: 0, retired: 0, revoked: 0 };
-    for (const row of storage.countKeys()) keys[row.state as KeyState] = row.n;
-    return { users: storage.countUsers(), keys };
+    const [users, byState] = await Promise.all([storage.countUsers(), storage.countKeys()]);
+    for (const row of byState) keys[row.state as KeyState] = Number(row.n);
+    return { users, keys };
   }
 
-  private issueKey(jid: string, label: string): IssuedKey {
-    const { storage, clock, masterKey } = this.deps;
+  private async issueKey(tx: IdentityStorage, jid: string, label: string): Promise<IssuedKey> {
+    const { clock, masterKey } = this.deps;
     const keyId = newKeyId(label);
     const secret = generateSecret();
     const { nonce, sealed } = sealSecret(masterKey, jid, keyId, secret);
-    storage.insertKey(jid, keyId, label, nonce, sealed, clock.now());
+    await tx.insertKey(jid, keyId, label, nonce, sealed, clock.now());
     const issued = { jid, keyId, secret: encodeSecret(secret) };
     secret.fill(0);
     return issued;
   }
 
-  private withJid<T>(jidText: string, action: (jid: string) => T | IdentityError): T | IdentityError {
+  private async withJid<T>(jidText: string, action: (jid: string) => Promise<T | IdentityError>): Promise<T | IdentityError> {
     const checked = this.checkJid(jidText);
     return typeof checked === "string" ? checked : action(checked.jid);
   }
 
-  private withEnrolled<T>(jidText: string, action: (jid: string) => T | IdentityError): T | IdentityError {
-    const { storage } = this.deps;
-    return this.withJid(jidText, (jid) => storage.transaction(() => (storage.user(jid) ? action(jid) : "not-enrolled")));
+  /** Runs `action` in one transaction in which the user is enrolled. */
+  private withEnrolled<T>(jidText: string, action: (tx: IdentityStorage, jid: string) => Promise<T | IdentityError>): Promise<T | IdentityError> {
+    return this.withJid(jidText, (jid) =>
+      this.deps.storage.transaction(async (tx) => ((await tx.user(jid)) ? action(tx, jid) : "not-enrolled")),
+    );
   }
 }

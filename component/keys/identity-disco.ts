@@ -13,11 +13,11 @@ import { xep82DateTime } from "../../protocol/datetime.js";
 import { NS_XSMTP, NS_XSMTP_IDENTITY_FORM } from "../../protocol/namespaces.js";
 
 export function identityNodeInfo(identities: IdentityCore): NodeInfoProvider {
-  return (node) => {
+  return async (node) => {
     // Only JID-shaped nodes are ours; other features answer for theirs.
     if (!node.includes("@") || node.includes("/")) return undefined;
     const jid = parseUserJid(node);
-    const info = jid ? identities.info(jid) : undefined;
+    const info = jid ? await identities.info(jid) : undefined;
     if (info === undefined || typeof info === "string") return "item-not-found";
     const answer: DiscoInfo = {
       identities: [],

@@ -7,6 +7,8 @@ import type { AddressRow } from "../../schema/addresses.js";
 import type { KeyRow } from "../../schema/keys.js";
 import type { UserRow } from "../../schema/users.js";
 import type { Db } from "../store/database.js";
+import type { AsyncLock } from "../store/async-lock.js";
+import { runTransaction } from "../store/sqlite-transaction.js";
 import type { IdentityStorage } from "./identity-storage.js";
 
 const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
@@ -63,31 +65,43 @@ export const identitiesForAddress = (db: Db, address: string) => keyStatements(d
 export const usersAfter = (db: Db, after: string, limit: number) =>
   keyStatements(db).usersAfter.all(after, limit).map((r) => r.jid);
 
-/** The store behind the IdentityStorage interface the identity core is given. */
-export function sqliteIdentityStorage(db: Db): IdentityStorage {
+/**
+ * The store behind the IdentityStorage interface the identity core is given.
+ * Writes outside a transaction, and transactions, hold the connection's lock
+ * (store/async-lock.ts); `tx` is the storage bound to an open transaction,
+ * whose calls run at once.
+ */
+export function sqliteIdentityStorage(db: Db, lock: AsyncLock, inTransaction = false): IdentityStorage {
   const s = keyStatements(db);
-  return {
-    transaction: (work) => db.transaction(work).immediate(),
-    user: (jid) => s.user.get(jid),
-    insertUser: (jid, at) => void s.insertUser.run(jid, at),
-    deleteUser: (jid) => {
-      wrote(db);
-      s.deleteUser.run(jid);
-    },
-    usersAfter: (after, limit) => usersAfter(db, after, limit),
-    key: (jid, keyId) => s.key.get(jid, keyId),
-    keys: (jid) => s.keys.all(jid),
-    insertKey: (jid, keyId, label, nonce, sealed, at) => void (wrote(db), s.insertKey.run(jid, keyId, label, nonce, sealed, at)),
-    retireKey: (at, jid, keyId) => void (wrote(db), s.retireKey.run(at, jid, keyId)),
-    revokeKey: (at, jid, keyId) => void (wrote(db), s.revokeKey.run(at, jid, keyId)),
-    revokeAll: (at, jid) => void (wrote(db), s.revokeAll.run(at, jid)),
-    addresses: (jid) => listAddresses(db, jid),
-    setAddresses: (jid, addresses) => {
-      wrote(db);
-      s.deleteAddresses.run(jid);
-      for (const address of addresses) s.insertAddress.run(jid, address);
-    },
-    countUsers: () => s.countUsers.get()!.n,
-    countKeys: () => s.countKeys.all(),
+  const write = <T>(work: () => T): Promise<T> => (inTransaction ? Promise.resolve(work()) : lock.run(work));
+  const storage: IdentityStorage = {
+    transaction: (work) => (inTransaction ? work(storage) : runTransaction(db, lock, () => work(sqliteIdentityStorage(db, lock, true)))),
+    user: async (jid) => s.user.get(jid),
+    insertUser: (jid, at) => write(() => void s.insertUser.run(jid, at)),
+    deleteUser: (jid) =>
+      write(() => {
+        wrote(db);
+        s.deleteUser.run(jid);
+      }),
+    usersAfter: async (after, limit) => usersAfter(db, after, limit),
+    key: async (jid, keyId) => s.key.get(jid, keyId),
+    keys: async (jid) => s.keys.all(jid),
+    insertKey: (jid, keyId, label, nonce, sealed, at) => write(() => void (wrote(db), s.insertKey.run(jid, keyId, label, nonce, sealed, at))),
+    retireKey: (at, jid, keyId) => write(() => void (wrote(db), s.retireKey.run(at, jid, keyId))),
+    revokeKey: (at, jid, keyId) => write(() => void (wrote(db), s.revokeKey.run(at, jid, keyId))),
+    revokeAll: (at, jid) => write(() => void (wrote(db), s.revokeAll.run(at, jid))),
+    addresses: async (jid) => listAddresses(db, jid),
+    identitiesForAddress: async (address) => identitiesForAddress(db, address),
+    setAddresses: (jid, addresses) =>
+      write(() =>
+        db.transaction(() => {
+          wrote(db);
+          s.deleteAddresses.run(jid);
+          for (const address of addresses) s.insertAddress.run(jid, address);
+        })(),
+      ),
+    countUsers: async () => s.countUsers.get()!.n,
+    countKeys: async () => s.countKeys.all(),
   };
+  return storage;
 }

@@ -6,17 +6,16 @@
  */
 import type { Clock } from "../clock.js";
 import type { Config } from "../config/config.js";
-import type { Db } from "../store/database.js";
 import { IdentityCore } from "./identity-core.js";
-import { sqliteIdentityStorage } from "./key-store.js";
+import type { IdentityStorage } from "./identity-storage.js";
 import { loadOrCreateMasterKey } from "./master-key.js";
 
 export function openIdentities(
   config: Config,
-  db: Db,
+  storage: IdentityStorage,
   clock: Clock,
   masterKey: Buffer = loadOrCreateMasterKey(config.keyFile),
 ): { core: IdentityCore; masterKey: Buffer } {
-  const core = new IdentityCore({ storage: sqliteIdentityStorage(db), clock, masterKey, userDomains: config.userDomains });
+  const core = new IdentityCore({ storage, clock, masterKey, userDomains: config.userDomains });
   return { core, masterKey };
 }

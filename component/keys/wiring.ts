@@ -19,9 +19,9 @@ export interface Identities {
 
 export function wireKeys(ctx: ServiceContext, masterKey?: Buffer): Identities {
   // Tests pass a key; otherwise openIdentities reads the key file, once.
-  const identities = openIdentities(ctx.config, ctx.db, ctx.clock, masterKey);
+  const identities = openIdentities(ctx.config, ctx.store.identity, ctx.clock, masterKey);
   ctx.disco.addNodeInfo(identityNodeInfo(identities.core));
-  const lookup = new CachedIdentityLookup(ctx.db, identities.masterKey);
+  const lookup = new CachedIdentityLookup(ctx.store, identities.masterKey);
   ctx.onStop(() => lookup.clear());
   return { ...identities, lookup };
 }

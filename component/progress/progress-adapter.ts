@@ -40,31 +40,31 @@ function errorReply(error: ErrorWord | RequestError): xml.Element {
 }
 
 export function pubsubHandler(core: ProgressCore) {
-  return ({ from, type, payload }: IqRequest): xml.Element | undefined => {
+  return async ({ from, type, payload }: IqRequest): Promise<xml.Element | undefined> => {
     const request = parsePubsub(type, payload);
     if (typeof request === "string" || !("op" in request)) return errorReply(request);
     const actor = { jid: bareJid(from), domain: domainOf(from) };
     const { node, key } = request;
     switch (request.op) {
       case "retrieve": {
-        const items = core.retrieve(actor, key, request);
+        const items = await core.retrieve(actor, key, request);
         if (typeof items === "string") return errorReply(items);
         return xml("pubsub", { xmlns: NS_PUBSUB }, xml("items", { node }, ...items.map(renderItem)));
       }
       case "publish": {
         // The core judges rights before the payload: a refused publisher learns nothing from its payload's fate.
-        const item = core.publish(actor, key, parseProgress(request.item));
+        const item = await core.publish(actor, key, parseProgress(request.item));
         if (typeof item === "string") return errorReply(item);
         return xml("pubsub", { xmlns: NS_PUBSUB }, xml("publish", { node }, xml("item", { id: item.id })));
       }
       case "subscribe": {
-        const subscribed = core.subscribe(actor, key, request.jid);
+        const subscribed = await core.subscribe(actor, key, request.jid);
         if (typeof subscribed === "string") return errorReply(subscribed);
         const attrs = { node, jid: subscribed.jid, subscription: "subscribed" };
         return xml("pubsub", { xmlns: NS_PUBSUB }, xml("subscription", attrs));
       }
       case "unsubscribe": {
-        const done = core.unsubscribe(actor, key, request.jid);
+        const done = await core.unsubscribe(actor, key, request.jid);
         return done === true ? undefined : errorReply(done);
       }
     }

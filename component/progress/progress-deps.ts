@@ -22,9 +22,9 @@ export interface ProgressDeps {
   clock: Clock;
   /** Bare JIDs, lower case (config.admins). */
   admins: readonly string[];
-  isEnrolled(jid: string): boolean;
+  isEnrolled(jid: string): Promise<boolean>;
   /** Whether `domain` had a passing verification of `owner`'s message (verification's records). */
-  hasPassed(owner: string, messageId: string, domain: string): boolean;
+  hasPassed(owner: string, messageId: string, domain: string): Promise<boolean>;
   /** Sends a committed item to the subscribers; must not throw. */
   broadcast(key: NodeKey, item: ProgressItem, subscribers: string[]): void;
   retentionMs: number;
@@ -33,7 +33,7 @@ export interface ProgressDeps {
    * (store/deferred-writes.ts); the core calls it before serving anyone, so
    * no client sees a node or item missing that a verification already made.
    */
-  settle?(): void;
+  settle?(): Promise<void>;
   maxItems?: number;
   /** How many `rejected` items a node takes an hour; beyond, they are only counted (§6). */
   rejectedPerHour?: number;

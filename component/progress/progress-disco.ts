@@ -26,18 +26,18 @@ export const PUBSUB_FEATURES = [
 ];
 
 export function progressItems(core: ProgressCore, serviceJid: string): ItemsProvider {
-  return (requester): DiscoItem[] => {
+  return async (requester): Promise<DiscoItem[]> => {
     const owner = bareJid(requester);
-    return core.ownNodes(owner, MAX_DISCO_ITEMS).map((messageId) => ({ jid: serviceJid, node: nodeName({ owner, messageId }) }));
+    return (await core.ownNodes(owner, MAX_DISCO_ITEMS)).map((messageId) => ({ jid: serviceJid, node: nodeName({ owner, messageId }) }));
   };
 }
 
 export function progressNodeInfo(core: ProgressCore): NodeInfoProvider {
-  return (node, requester) => {
+  return async (node, requester) => {
     if (!node.startsWith(NODE_PREFIX)) return undefined;
     const key = parseNodeName(node);
     if (key === undefined) return "item-not-found";
-    const seen = core.visibleNode({ jid: bareJid(requester), domain: domainOf(requester) }, key);
+    const seen = await core.visibleNode({ jid: bareJid(requester), domain: domainOf(requester) }, key);
     if (seen === "item-not-found") return seen;
     return {
       identities: [{ category: "pubsub", type: "leaf" }],

@@ -1,7 +1,8 @@
 /**
  * What the progress core needs from storage, as an interface so that the core
- * stays free of SQL (util/pubsub.lua's injected store). The SQLite version is
- * `sqliteProgressStorage` in sqlite-progress-storage.ts. Every node is addressed by its
+ * stays free of SQL (util/pubsub.lua's injected store). The versions are
+ * `sqliteProgressStorage` (sqlite-progress-storage.ts) and
+ * `postgresProgressStorage` (pg-progress-storage.ts); every method is async. Every node is addressed by its
  * key, (owner, Message-ID), never by the Message-ID alone: another identity's
  * node for the same Message-ID is another node.
  */
@@ -17,7 +18,7 @@ export interface StoredNode {
 }
 
 export interface ProgressStorage {
-  node(key: NodeKey): StoredNode | undefined;
+  node(key: NodeKey): Promise<StoredNode | undefined>;
   /**
    * Appends one item in one transaction (creating the node and subscribing
    * its owner first, when `create` is set), keeps the newest `maxItems`, and
@@ -28,21 +29,21 @@ export interface ProgressStorage {
     publisher: string,
     event: ProgressEvent,
     options: { create?: boolean; maxItems: number },
-  ): { seq: number; subscribers: string[] };
+  ): Promise<{ seq: number; subscribers: string[] }>;
   /** All items in id order; or the newest `last` in id order; or those with the given counters. */
-  items(key: NodeKey, query: { last?: number; seqs?: number[] }): ProgressItem[];
-  subscribe(key: NodeKey, jid: string): void;
+  items(key: NodeKey, query: { last?: number; seqs?: number[] }): Promise<ProgressItem[]>;
+  subscribe(key: NodeKey, jid: string): Promise<void>;
   /** False when the JID was not subscribed. */
-  unsubscribe(key: NodeKey, jid: string): boolean;
-  subscribers(key: NodeKey): string[];
+  unsubscribe(key: NodeKey, jid: string): Promise<boolean>;
+  subscribers(key: NodeKey): Promise<string[]>;
   /** The union of every submitted item's recipient domains. */
-  recipientDomains(key: NodeKey): string[];
+  recipientDomains(key: NodeKey): Promise<string[]>;
   /** Message ids of the nodes `owner` owns, newest first. */
-  ownedBy(owner: string, limit: number): string[];
-  count(): number;
+  ownedBy(owner: string, limit: number): Promise<string[]>;
+  count(): Promise<number>;
   /** How many rejected items the node got after `since` (ms). */
-  rejectedSince(key: NodeKey, since: number): number;
-  suppressRejected(key: NodeKey): void;
+  rejectedSince(key: NodeKey, since: number): Promise<number>;
+  suppressRejected(key: NodeKey): Promise<void>;
   /** Removes nodes created before `before` (ms); returns how many. */
-  sweep(before: number): number;
+  sweep(before: number): Promise<number>;
 }

@@ -6,6 +6,7 @@
  * notification is only ever sent for an item that is committed.
  */
 import type { ProgressItemRow, ProgressNodeRow } from "../../schema/progress.js";
+import type { AsyncLock } from "../store/async-lock.js";
 import type { Db } from "../store/database.js";
 import type { NodeKey } from "../../protocol/progress-node.js";
 import { itemId, type ProgressEvent, type ProgressItem, type Stage } from "../../protocol/progress-event.js";
@@ -100,33 +101,38 @@ export const addSuppressedRejected = (db: Db, key: NodeKey) => void s(db).suppre
 /** Removes nodes (with their items and subscriptions) created before `before`. */
 export const sweepNodes = (db: Db, before: number) => s(db).sweep.run(before).changes;
 
-/** The store behind the ProgressStorage interface the core is given. */
-export function sqliteProgressStorage(db: Db): ProgressStorage {
+/**
+ * The store behind the ProgressStorage interface the core is given. Writes
+ * hold the connection's lock (store/async-lock.ts) unless they run inside a
+ * transaction that already does (`inTransaction`).
+ */
+export function sqliteProgressStorage(db: Db, lock: AsyncLock, inTransaction = false): ProgressStorage {
+  const write = <T>(work: () => T): Promise<T> => (inTransaction ? Promise.resolve(work()) : lock.run(work));
   return {
-    node: (key) => {
+    node: async (key) => {
       const row = findNode(db, key);
       return row && { owner: row.owner, createdAt: row.created_at, suppressed: row.rejected_suppressed };
     },
-    append: (key, publisher, event, options) => appendItem(db, key, toRow(publisher, event), options),
-    items: (key, query) => {
+    append: (key, publisher, event, options) => write(() => appendItem(db, key, toRow(publisher, event), options)),
+    items: async (key, query) => {
       const rows = query.seqs
         ? query.seqs.flatMap((seq) => findItem(db, key, seq) ?? [])
         : query.last !== undefined ? lastItems(db, key, query.last) : listItems(db, key);
       return rows.map(toItem);
     },
-    subscribe: (key, jid) => subscribe(db, key, jid),
-    unsubscribe: (key, jid) => unsubscribe(db, key, jid),
-    subscribers: (key) => listSubscribers(db, key),
-    recipientDomains: (key) => recipientDomains(db, key),
-    ownedBy: (owner, limit) => nodesOwnedBy(db, owner, limit),
-    count: () => countNodes(db),
-    rejectedSince: (key, since) => countRejectedSince(db, key, since),
-    suppressRejected: (key) => addSuppressedRejected(db, key),
-    sweep: (before) => sweepNodes(db, before),
+    subscribe: (key, jid) => write(() => subscribe(db, key, jid)),
+    unsubscribe: (key, jid) => write(() => unsubscribe(db, key, jid)),
+    subscribers: async (key) => listSubscribers(db, key),
+    recipientDomains: async (key) => recipientDomains(db, key),
+    ownedBy: async (owner, limit) => nodesOwnedBy(db, owner, limit),
+    count: async () => countNodes(db),
+    rejectedSince: async (key, since) => countRejectedSince(db, key, since),
+    suppressRejected: (key) => write(() => addSuppressedRejected(db, key)),
+    sweep: (before) => write(() => sweepNodes(db, before)),
   };
 }
 
-function toRow(publisher: string, e: ProgressEvent): NewItemRow {
+export function toRow(publisher: string, e: ProgressEvent): NewItemRow {
   return {
     stage: e.stage,
     at: e.at,
@@ -139,7 +145,7 @@ function toRow(publisher: string, e: ProgressEvent): NewItemRow {
   };
 }
 
-function toItem(row: ProgressItemRow): ProgressItem {
+export function toItem(row: ProgressItemRow): ProgressItem {
   const event: ProgressEvent = { stage: row.stage as Stage, at: row.at, by: row.by ?? "", recipientDomains: row.domains.split(" ").filter(Boolean) };
   if (row.reason !== null) event.reason = row.reason;
   if (row.recipients !== null) event.recipients = row.recipients;

@@ -13,25 +13,31 @@ import type { Verification } from "../../protocol/verification-outcome.js";
 import { nodeName, parseNodeName, type NodeKey } from "../../protocol/progress-node.js";
 import type { ProgressCore } from "./progress-core.js";
 import type { ProgressItem } from "../../protocol/progress-event.js";
+import type { ProgressStorage } from "./progress-storage.js";
 
 export class VerificationEvents {
   constructor(private readonly core: ProgressCore) {}
 
   /** The recipient domains `jid` published for its message, or undefined when it published none. */
-  recipientDomains(jid: string, messageId: string): string[] | undefined {
-    const domains = this.core.recipientDomains({ owner: jid, messageId });
+  async recipientDomains(jid: string, messageId: string): Promise<string[] | undefined> {
+    const domains = await this.core.recipientDomains({ owner: jid, messageId });
     return domains.length > 0 ? domains : undefined;
   }
 
-  /** Publishes what a verification (made at `at`, by default now) means for its message; returns the item, if any. */
-  onVerified(v: Verification, verifierDomain: string, at?: number): ProgressItem | undefined {
+  /**
+   * Publishes what a verification (made at `at`, by default now) means for
+   * its message; returns the item, if any. `storage` is the transaction's,
+   * when it runs inside one.
+   */
+  async onVerified(v: Verification, verifierDomain: string, at?: number, storage?: ProgressStorage): Promise<ProgressItem | undefined> {
     if (!v.jid || !v.messageId) return undefined;
     const key: NodeKey = { owner: v.jid, messageId: v.messageId };
     // A node no one could name (white space or an overlong Message-ID) would be unreachable: not created.
     if (!parseNodeName(nodeName(key))) return undefined;
-    if (v.result === "pass") return this.core.publishVerified(key, verifierDomain, at);
+    const core = storage ? this.core.using(storage) : this.core;
+    if (v.result === "pass") return core.publishVerified(key, verifierDomain, at);
     if (v.result !== "fail" && v.result !== "permerror") return undefined;
-    const item = this.core.publishRejected(key, verifierDomain, v.reason, at);
+    const item = await core.publishRejected(key, verifierDomain, v.reason, at);
     return typeof item === "string" ? undefined : item;
   }
 }

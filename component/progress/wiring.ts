@@ -1,5 +1,5 @@
 /**
- * Wires message progress (mod_pubsub.lua's part): the core over SQLite, the
+ * Wires message progress (mod_pubsub.lua's part): the core over the store, the
  * broadcaster that sends headline notifications, the pubsub IQ handlers, the
  * disco identity, features, items and node info, the retention sweep, and the
  * hooks verification calls. Wired before verification, which takes the hooks;
@@ -15,32 +15,31 @@ import { progressItems, progressNodeInfo, PUBSUB_FEATURES } from "./progress-dis
 import { nodeName } from "../../protocol/progress-node.js";
 import { NS_PUBSUB, NS_PUBSUB_OWNER } from "../../protocol/namespaces.js";
 import { notification } from "../../protocol/progress-payload.js";
-import { sqliteProgressStorage } from "./sqlite-progress-storage.js";
 import { VerificationEvents } from "./verification-events.js";
 
 export interface Progress {
   core: ProgressCore;
   hooks: VerificationHooks;
   /** For the stats command (§8). */
-  countNodes(): number;
+  countNodes(): Promise<number>;
   /** Runs the retention sweep now; the timer runs it every hour (or every retention period, if shorter). */
-  sweep(): { nodes: number; seen: number };
+  sweep(): Promise<{ nodes: number; seen: number }>;
 }
 
 /** What progress reads of the keys and verification features, handed in by features.ts. */
 export interface ProgressReads {
-  isEnrolled(jid: string): boolean;
-  hasPassed(owner: string, messageId: string, domain: string): boolean;
+  isEnrolled(jid: string): Promise<boolean>;
+  hasPassed(owner: string, messageId: string, domain: string): Promise<boolean>;
   /** Verification's seen records expire with the nodes: removes those older than `before`. */
-  sweepSeen(before: number): number;
+  sweepSeen(before: number): Promise<number>;
 }
 
 const SWEEP_EVERY_MS = 3_600_000;
 
 export function wireProgress(ctx: ServiceContext, reads: ProgressReads): Progress {
-  const { db, clock, config, router, disco, log } = ctx;
+  const { store, clock, config, router, disco, log } = ctx;
   const core = new ProgressCore({
-    storage: sqliteProgressStorage(db),
+    storage: store.progress,
     clock,
     admins: config.admins.map((a) => a.toLowerCase()),
     isEnrolled: reads.isEnrolled,
@@ -49,7 +48,7 @@ export function wireProgress(ctx: ServiceContext, reads: ProgressReads): Progres
     // inside a group commit waits for it). ctx.send never throws: an offline
     // subscriber loses nothing, the item stays retrievable.
     broadcast: (key, item, subscribers) =>
-      ctx.writes.afterCommit(() => {
+      store.writes.afterCommit(() => {
         for (const to of subscribers) void ctx.send(notification(config.domain, to, nodeName(key), item));
       }),
     retentionMs: config.retention * 1000,
@@ -68,17 +67,15 @@ export function wireProgress(ctx: ServiceContext, reads: ProgressReads): Progres
   }
 
   // The seen records (who may report delivery, replay counts) expire with the nodes they belong to.
-  const sweep = () => {
-    const { before, removed } = core.sweep();
-    return { nodes: removed, seen: reads.sweepSeen(before) };
+  const sweep = async () => {
+    const { before, removed } = await core.sweep();
+    return { nodes: removed, seen: await reads.sweepSeen(before) };
   };
   const timer = setInterval(() => {
-    try {
-      const swept = sweep();
-      if (swept.nodes || swept.seen) log.info(swept, "progress retention sweep");
-    } catch (err) {
-      log.warn({ reason: (err as Error).message }, "progress retention sweep failed; next time");
-    }
+    sweep().then(
+      (swept) => (swept.nodes || swept.seen) && log.info(swept, "progress retention sweep"),
+      (err: Error) => log.warn({ reason: err.message }, "progress retention sweep failed; next time"),
+    );
   }, Math.min(SWEEP_EVERY_MS, config.retention * 1000));
   timer.unref();
   ctx.onStop(() => clearInterval(timer));
@@ -89,7 +86,7 @@ export function wireProgress(ctx: ServiceContext, reads: ProgressReads): Progres
     // the item and its headline follow in the next deferred batch (loss window in store/deferred-writes.ts).
     onVerified: (verification, { verifierDomain }) => {
       const at = clock.now();
-      ctx.deferred.add(() => void events.onVerified(verification, verifierDomain, at));
+      ctx.deferred.add((tx) => events.onVerified(verification, verifierDomain, at, tx.progress));
     },
   };
   return { core, hooks, countNodes: () => core.countNodes(), sweep };

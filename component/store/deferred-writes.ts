@@ -12,33 +12,35 @@
  * what these writes produce calls flush() first (progress does so on every
  * client request), so nobody ever observes the delay.
  */
-import type { GroupCommit } from "./group-commit.js";
+import type { Storages, WriteBatcher } from "./store.js";
 
 export const MAX_DELAY_MS = 50;
 export const MAX_ITEMS = 256;
 
+type Write = (tx: Storages) => Promise<unknown>;
+
 export class DeferredWrites {
-  private queue: (() => void)[] = [];
+  private queue: Write[] = [];
   /** Coalesced state (counters) written with every batch. */
-  private readonly coalesced: (() => void)[] = [];
+  private readonly coalesced: Write[] = [];
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
-  private flushing = false;
+  private flushing: Promise<void> | undefined;
   private dirty = false;
 
   constructor(
-    private readonly writes: GroupCommit,
+    private readonly writes: WriteBatcher,
     private readonly onError: (err: Error) => void,
   ) {}
 
   /** Queues one write; it runs in the next batch, in order. */
-  add(work: () => void): void {
+  add(work: Write): void {
     this.queue.push(work);
     this.schedule();
   }
 
   /** Registers a writer of coalesced in-memory state; call touch() when that state changes. */
-  coalesce(write: () => void): void {
+  coalesce(write: Write): void {
     this.coalesced.push(write);
   }
 
@@ -47,36 +49,39 @@ export class DeferredWrites {
     this.schedule();
   }
 
+  /** Whether anything is queued or being written. */
   get pending(): boolean {
-    return this.queue.length > 0 || this.dirty;
+    return this.queue.length > 0 || this.dirty || this.flushing !== undefined;
   }
 
-  /** Writes everything queued, now, in one transaction (a no-op when nothing is, or while a flush runs). */
-  flush(): void {
-    if (!this.pending || this.flushing) return;
+  /**
+   * Writes everything queued so far in one transaction; resolves once it is
+   * written (or, for bookkeeping that failed, given up and reported). A call
+   * during a flush waits for it, then writes what came meanwhile.
+   */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (!this.queue.length && !this.dirty) return;
     clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = this.immediate = undefined;
     const batch = this.queue;
     this.queue = [];
     this.dirty = false;
-    this.flushing = true;
-    try {
-      this.writes.runNow(() => {
-        for (const work of batch) this.guard(work);
-        for (const write of this.coalesced) this.guard(write);
-      });
-    } catch (err) {
+    this.flushing = this.writes
+      .runNow(async (tx) => {
+        for (const work of batch) await this.guard(work, tx);
+        for (const write of this.coalesced) await this.guard(write, tx);
+      })
       // Bookkeeping only: its answers have gone; losing it is the documented risk.
-      this.onError(err as Error);
-    } finally {
-      this.flushing = false;
-    }
+      .catch((err: Error) => this.onError(err))
+      .finally(() => (this.flushing = undefined));
+    await this.flushing;
   }
 
-  private guard(work: () => void): void {
+  private async guard(work: Write, tx: Storages): Promise<void> {
     try {
-      work();
+      await work(tx);
     } catch (err) {
       // One failing write (a savepoint of its own when it has several steps) does not drop the others.
       this.onError(err as Error);
@@ -85,10 +90,9 @@ export class DeferredWrites {
 
   private schedule(): void {
     if (this.queue.length >= MAX_ITEMS) {
-      // Not synchronously: add() is usually called inside a group commit's savepoint.
-      this.immediate ??= setImmediate(() => this.flush());
+      this.immediate ??= setImmediate(() => void this.flush());
     } else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), MAX_DELAY_MS);
+      this.timer = setTimeout(() => void this.flush(), MAX_DELAY_MS);
       // Stopping the service flushes; a pending batch must not keep the process alive.
       this.timer.unref();
     }

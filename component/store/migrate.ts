@@ -1,5 +1,5 @@
 /**
- * Applies numbered SQL migrations (`migrations/NNN-verb-noun.sql`) in one
+ * Applies numbered SQL migrations (`migrations/sqlite/NNN-verb-noun.sql`; PostgreSQL has its own in step, pg-migrate.ts) in one
  * transaction and records the schema version in PRAGMA user_version, so a
  * half-applied upgrade is impossible and the version travels with the file.
  * Safe when several processes open the same file at once.
@@ -7,8 +7,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import type Database from "better-sqlite3";
 
-/** dist/component/store → repository root → migrations/ */
-const MIGRATIONS_DIR = new URL("../../../migrations/", import.meta.url);
+/** dist/component/store → repository root → migrations/sqlite/ */
+const MIGRATIONS_DIR = new URL("../../../migrations/sqlite/", import.meta.url);
 
 export class SchemaTooNewError extends Error {}
 

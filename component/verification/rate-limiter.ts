@@ -3,6 +3,13 @@
  * organizational domain): `perMinute` verifications, refilled
  * continuously, so a burst up to the limit passes and a flood is cut to the
  * rate. The map is bounded: idle full buckets are dropped first.
+ *
+ * Several instances (PostgreSQL) share one bucket per key in the store, so
+ * that N instances do not allow N times the rate. Asking the store for every
+ * request would cost a round trip each; instead an instance leases a small
+ * share of the bucket (LEASE_SHARE of a minute's worth) and spends it from
+ * memory, and a lease left unspent lapses after LEASE_MS. The most the
+ * instances together can let through beyond the rate is one lease each.
  */
 import type { Clock } from "../clock.js";
 
@@ -12,6 +19,13 @@ interface Bucket {
 }
 
 const MAX_DOMAINS = 10_000;
+/** A lease is this share of the per-minute rate (at least one token). */
+export const LEASE_SHARE = 1 / 50;
+/** Unspent leased tokens lapse after this long, so they cannot pile up beyond the rate. */
+export const LEASE_MS = 2_000;
+
+/** The store's shared buckets: takes up to `want` tokens, answers how many it got. */
+export type SharedBuckets = (name: string, want: number, perMinute: number, now: number) => Promise<number>;
 
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
@@ -19,10 +33,29 @@ export class RateLimiter {
   constructor(
     private readonly perMinute: number,
     private readonly clock: Clock,
+    private readonly shared?: SharedBuckets,
   ) {}
 
   /** Takes one token for `domain`; false when it has none left. */
-  take(domain: string): boolean {
+  take(domain: string): boolean | Promise<boolean> {
+    return this.shared ? this.takeLeased(domain, this.shared) : this.takeLocal(domain);
+  }
+
+  private async takeLeased(domain: string, shared: SharedBuckets): Promise<boolean> {
+    const now = this.clock.now();
+    const lease = this.buckets.get(domain);
+    if (lease && lease.tokens >= 1 && now - lease.at < LEASE_MS) {
+      lease.tokens -= 1;
+      return true;
+    }
+    const got = await shared(domain, Math.max(1, Math.floor(this.perMinute * LEASE_SHARE)), this.perMinute, now);
+    if (got < 1) return false;
+    if (this.buckets.size >= MAX_DOMAINS) this.buckets.clear();
+    this.buckets.set(domain, { tokens: got - 1, at: now });
+    return true;
+  }
+
+  private takeLocal(domain: string): boolean {
     const now = this.clock.now();
     const bucket = this.refill(domain, now);
     if (bucket.tokens < 1) return false;

@@ -4,22 +4,21 @@
  * sweeps the seen records with its nodes; stats counts results. The wiring
  * hands these functions on, so no other feature imports verification's store.
  */
-import type { Db } from "../store/database.js";
-import { hasPassed, resultCounts, sweepSeen } from "./verification-store.js";
+import type { VerificationStorage } from "./verification-storage.js";
 
 export interface VerificationRecords {
   /** Whether `verifierDomain` had a passing verification of `jid`'s message. */
-  hasPassed(jid: string, messageId: string, verifierDomain: string): boolean;
+  hasPassed(jid: string, messageId: string, verifierDomain: string): Promise<boolean>;
   /** Removes the seen records last touched before `before` (ms); returns how many. */
-  sweepSeen(before: number): number;
+  sweepSeen(before: number): Promise<number>;
   /** Verifications so far, by result and reason. */
-  resultCounts(): { result: string; reason: string; n: number }[];
+  resultCounts(): Promise<{ result: string; reason: string; n: number }[]>;
 }
 
-export function verificationRecords(db: Db): VerificationRecords {
+export function verificationRecords(storage: VerificationStorage): VerificationRecords {
   return {
-    hasPassed: (jid, messageId, domain) => hasPassed(db, jid, messageId, domain),
-    sweepSeen: (before) => sweepSeen(db, before),
-    resultCounts: () => resultCounts(db),
+    hasPassed: (jid, messageId, domain) => storage.hasPassed(jid, messageId, domain),
+    sweepSeen: (before) => storage.sweepSeen(before),
+    resultCounts: () => storage.resultCounts(),
   };
 }

@@ -6,20 +6,16 @@
  * loss window on a crash.
  */
 import type { DeferredWrites } from "../store/deferred-writes.js";
-import type { Db } from "../store/database.js";
 import type { VerificationResult } from "../../protocol/verification-outcome.js";
-import { countResult } from "./verification-store.js";
 
 export class ResultCounter {
   private readonly counts = new Map<string, { result: VerificationResult; reason: string; n: number }>();
 
-  constructor(
-    db: Db,
-    private readonly deferred: DeferredWrites,
-  ) {
-    deferred.coalesce(() => {
-      for (const { result, reason, n } of this.counts.values()) countResult(db, result, reason, n);
+  constructor(private readonly deferred: DeferredWrites) {
+    deferred.coalesce(async (tx) => {
+      const counts = [...this.counts.values()];
       this.counts.clear();
+      if (counts.length) await tx.verification.addCounts(counts);
     });
   }
 

@@ -2,7 +2,9 @@
  * What verification writes: passing verifications per message and verifier
  * domain (for <seen> and replay detection) and counters by result.
  */
+import type { AsyncLock } from "../store/async-lock.js";
 import type { Db } from "../store/database.js";
+import type { VerificationStorage } from "./verification-storage.js";
 import type { VerificationResult } from "../../protocol/verification-outcome.js";
 
 const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
@@ -59,4 +61,17 @@ export function resultCounts(db: Db): { result: string; reason: string; n: numbe
 
 export function sweepSeen(db: Db, before: number): number {
   return s(db).sweep.run(before).changes;
+}
+
+/** The SQLite store behind VerificationStorage; writes hold the connection's lock unless inside a transaction. */
+export function sqliteVerificationStorage(db: Db, lock: AsyncLock, inTransaction = false): VerificationStorage {
+  const write = <T>(work: () => T): Promise<T> => (inTransaction ? Promise.resolve(work()) : lock.run(work));
+  return {
+    recordPass: (jid, messageId, domain, at) => write(() => recordPass(db, jid, messageId, domain, at)),
+    hasPassed: async (jid, messageId, domain) => hasPassed(db, jid, messageId, domain),
+    addCounts: (counts) =>
+      write(() => db.transaction(() => counts.forEach(({ result, reason, n }) => countResult(db, result as VerificationResult, reason, n)))()),
+    resultCounts: async () => resultCounts(db),
+    sweepSeen: (before) => write(() => sweepSeen(db, before)),
+  };
 }

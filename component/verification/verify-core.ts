@@ -37,12 +37,12 @@ export interface VerifyDeps {
   clock: Clock;
   userDomains: string[];
   maxSignatureAgeS: number;
-  findKey(jid: string, keyId: string): SigningKey | KeyLookupError;
-  isAuthorizedAddress(jid: string, address: string): boolean;
+  findKey(jid: string, keyId: string): Promise<SigningKey | KeyLookupError>;
+  isAuthorizedAddress(jid: string, address: string): Promise<boolean>;
   /** Records a pass; returns the message's totals including it. */
-  recordPass(jid: string, messageId: string, verifierDomain: string): { verifications: number; domains: number };
+  recordPass(jid: string, messageId: string, verifierDomain: string): Promise<{ verifications: number; domains: number }>;
   /** The recipient domains the owner published for the message, if any (§6 `submitted`). */
-  recipientDomains(jid: string, messageId: string): string[] | undefined;
+  recipientDomains(jid: string, messageId: string): Promise<string[] | undefined>;
 }
 
 /**
@@ -84,14 +84,14 @@ export function prepare(request: VerifyRequest): Prepared | Verification {
 }
 
 /** Steps (2) to (4) and the pass, over the store; a Verification already decided passes through. */
-export function decide(prepared: Prepared | Verification, deps: VerifyDeps): Verification {
+export async function decide(prepared: Prepared | Verification, deps: VerifyDeps): Promise<Verification> {
   if (!("input" in prepared)) return prepared;
   const { request, sig, known, input, addresses } = prepared;
   const { jid, messageId } = known;
 
   // (2) identity and key
   if (!deps.userDomains.includes(domainOf(jid))) return reject("wrong-service", known);
-  const key = deps.findKey(jid, sig.keyId);
+  const key = await deps.findKey(jid, sig.keyId);
   if (typeof key === "string") return reject(key, known);
   if (key.revokedAt !== null) return reject("key-revoked", known);
 
@@ -106,9 +106,10 @@ export function decide(prepared: Prepared | Verification, deps: VerifyDeps): Ver
   // (4) the MAC, in constant time
   if (!macMatches(key.secret, input, sig.mac)) return reject("signature-mismatch", known);
 
-  const authorized = addresses.length > 0 && addresses.every((a) => deps.isAuthorizedAddress(jid, a));
-  const seen = deps.recordPass(jid, messageId, request.verifierDomain);
-  const recipients = deps.recipientDomains(jid, messageId);
+  let authorized = addresses.length > 0;
+  for (const a of addresses) authorized &&= await deps.isAuthorizedAddress(jid, a);
+  const seen = await deps.recordPass(jid, messageId, request.verifierDomain);
+  const recipients = await deps.recipientDomains(jid, messageId);
   // Organizational domains (§5.2's notion), so a gateway's component JID
   // (xsmtp.other.org, mx.other.org) counts as the recipient domain other.org.
   const verifierOrg = organizationalDomain(request.verifierDomain);
@@ -124,7 +125,7 @@ export function decide(prepared: Prepared | Verification, deps: VerifyDeps): Ver
 }
 
 /** One request decided whole, in §5 order. */
-export function verify(request: VerifyRequest, deps: VerifyDeps): Verification {
+export function verify(request: VerifyRequest, deps: VerifyDeps): Promise<Verification> {
   return decide(prepare(request), deps);
 }
 

@@ -1,7 +1,8 @@
 /**
  * Wires verification: the verify IQ handler with its rate limit, the key
  * lookup and the stores, the feature in disco, and the hooks that progress
- * (§6) plugs into. A database too busy to answer gives `temperror`.
+ * (§6) plugs into. A store too busy to answer, or unreachable, gives
+ * `temperror service-busy`.
  *
  * References: PROTOCOL.md §3.2, §5, §7.
  */
@@ -17,71 +18,78 @@ import { renderVerification } from "../../protocol/verification-answer.js";
 import { PAST_LIMIT, parseVerify } from "../../protocol/verify-request.js";
 import { verifyRequestError } from "./verify-adapter.js";
 import { decide, pastLimit, prepare, type Prepared, type VerifyDeps, type VerifyRequest } from "./verify-core.js";
-import { recordPass } from "./verification-store.js";
+import type { VerificationStorage } from "./verification-storage.js";
 import { ResultCounter } from "./result-counter.js";
 
 /** What other features may hook into verification (progress publishes events, replay needs recipients). */
 export interface VerificationHooks {
-  recipientDomains(jid: string, messageId: string): string[] | undefined;
+  recipientDomains(jid: string, messageId: string): Promise<string[] | undefined>;
   onVerified(verification: Verification, request: VerifyRequest): void;
 }
 
 /** Until progress is wired: no recipients known, nothing published. */
 export const noVerificationHooks: VerificationHooks = {
-  recipientDomains: () => undefined,
+  recipientDomains: async () => undefined,
   onVerified: () => undefined,
 };
 
+const BUSY = renderVerification({ result: "temperror", reason: "service-busy" });
+
 export function wireVerification(ctx: ServiceContext, identities: IdentityLookup, hooks: VerificationHooks = noVerificationHooks): void {
-  const { router, disco, db, clock, config, log } = ctx;
-  const limiter = new RateLimiter(config.verifyRate, clock);
-  const counter = new ResultCounter(db, ctx.deferred);
+  const { router, disco, store, clock, config, log } = ctx;
+  // Shared buckets when instances share the store (PostgreSQL); in memory otherwise.
+  const limiter = new RateLimiter(config.verifyRate, clock, store.takeTokens?.bind(store));
+  const counter = new ResultCounter(ctx.deferred);
 
   disco.addFeature(NS_XSMTP);
   router.get(NS_XSMTP, "verify", async ({ from, payload }: IqRequest) => {
     const parsed = parseVerify(payload);
     if (parsed === "not-a-verification-request") return verifyRequestError(parsed);
     const verifierDomain = domainOf(from);
-    // One bucket per organization: a.mallory.org and b.mallory.org are one
-    // requester, or anyone with a wildcard DNS zone would have no limit.
-    if (!limiter.take(organizationalDomain(verifierDomain))) return verifyRequestError("rate-limited");
+    try {
+      // One bucket per organization: a.mallory.org and b.mallory.org are one
+      // requester, or anyone with a wildcard DNS zone would have no limit.
+      if (!(await limiter.take(organizationalDomain(verifierDomain)))) return verifyRequestError("rate-limited");
+    } catch (err) {
+      if (!store.isUnavailable(err)) throw err;
+      return BUSY;
+    }
 
     const request: VerifyRequest =
       parsed === PAST_LIMIT ? { signature: "", headers: [], verifierDomain } : { ...parsed, verifierDomain };
     // The costly, store-free part (tag list, canonicalization, addresses) runs
-    // here, one request per turn of the event loop: the group commit below
-    // decides its whole batch synchronously, and large requests queued into
-    // it together would hold up every other IQ until the batch is done.
+    // here, one request per turn of the event loop: on SQLite the group
+    // commit below decides its whole batch in one go, and large requests
+    // queued into it together would hold up every other IQ until it is done.
     const prepared = parsed === PAST_LIMIT ? pastLimit() : prepare(request);
-    // What the answer depends on (the seen record behind <seen>) runs in one
-    // savepoint of a group commit: verifications arriving together share one
-    // WAL commit, and each is answered only once it is durable. Bookkeeping
-    // (the result counter, the progress item and its headline) follows in
-    // the deferred batch (store/deferred-writes.ts).
+    // What the answer depends on (the seen record behind <seen>) is written
+    // before the answer: on SQLite in one savepoint of a group commit, so
+    // verifications arriving together share one WAL commit and each is
+    // answered once it is durable; on PostgreSQL in one statement of its
+    // own. Bookkeeping (the result counter, the progress item and its
+    // headline) follows in the deferred batch (store/deferred-writes.ts).
     try {
-      return await ctx.writes.run(() => decideAndRecord(prepared, request));
+      return await store.writes.run((tx) => decideAndRecord(prepared, request, tx.verification));
     } catch (err) {
-      if (!isBusy(err)) throw err;
-      return renderVerification({ result: "temperror", reason: "service-busy" });
+      if (!store.isUnavailable(err)) throw err;
+      return BUSY;
     }
   });
 
-  const deps = verifyDeps(ctx, identities, hooks);
-
-  function decideAndRecord(prepared: Prepared | Verification, request: VerifyRequest) {
+  async function decideAndRecord(prepared: Prepared | Verification, request: VerifyRequest, records: VerificationStorage) {
     const { verifierDomain } = request;
     let verification: Verification;
     try {
-      verification = decide(prepared, deps);
+      verification = await decide(prepared, verifyDeps(ctx, identities, hooks, records));
     } catch (err) {
-      if (!isBusy(err)) throw err;
+      if (!store.isUnavailable(err)) throw err;
       verification = { result: "temperror", reason: "service-busy" };
     }
     try {
       counter.add(verification.result, verification.reason);
       hooks.onVerified(verification, request);
     } catch (err) {
-      // The answer stands even if bookkeeping could not be written now.
+      // The answer stands even if bookkeeping could not be queued.
       log.warn({ reason: (err as Error).message }, "verification bookkeeping failed");
     }
     log.debug({ result: verification.result, reason: verification.reason, jid: verification.jid, by: verifierDomain }, "verified");
@@ -91,9 +99,10 @@ export function wireVerification(ctx: ServiceContext, identities: IdentityLookup
 
 /** What the verification core reads and writes, over the service's store (the benchmark uses it too). */
 export function verifyDeps(
-  { db, clock, config }: Pick<ServiceContext, "db" | "clock" | "config">,
+  { clock, config }: Pick<ServiceContext, "clock" | "config">,
   identities: IdentityLookup,
-  hooks: VerificationHooks,
+  hooks: Pick<VerificationHooks, "recipientDomains">,
+  records: Pick<VerificationStorage, "recordPass">,
 ): VerifyDeps {
   return {
     clock,
@@ -101,12 +110,7 @@ export function verifyDeps(
     maxSignatureAgeS: config.maxSignatureAge,
     findKey: (jid, keyId) => identities.signingKey(jid, keyId),
     isAuthorizedAddress: (jid, address) => identities.isAuthorizedAddress(jid, address),
-    recordPass: (jid, messageId, domain) => recordPass(db, jid, messageId, domain, clock.now()),
+    recordPass: (jid, messageId, domain) => records.recordPass(jid, messageId, domain, clock.now()),
     recipientDomains: (jid, messageId) => hooks.recipientDomains(jid, messageId),
   };
-}
-
-function isBusy(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
 }

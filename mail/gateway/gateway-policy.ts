@@ -21,7 +21,7 @@ import type { XmppSession } from "../xmpp/xmpp-session.js";
 import type { GatewayService } from "./gateway-ports.js";
 import { IQ_TIMEOUT_MS, type GatewaySettings } from "./gateway-settings.js";
 import { BodyHashes, headerBlock } from "./message-view.js";
-import { internalHosts, route, type MessageFacts } from "./route.js";
+import { internalHosts, outgoingBy, route, type MessageFacts } from "./route.js";
 import { knownServiceOf, routingSession } from "./routing-session.js";
 import { recipientDomains, signDecision } from "./sign-decision.js";
 import { deleteOwnAuthResults, verifyDecision } from "./verify-decision.js";
@@ -67,9 +67,12 @@ export class GatewayPolicy implements MilterPolicy {
     const head = headerBlock(message.headers);
     const facts = factsOf(message, head);
     const queueId = message.macro("i");
+    // The identity behind From is looked up (in the store) only for mail that leaves.
+    const from = facts.fromAddresses.length === 1 && outgoingBy(facts, this.#internal) ? facts.fromAddresses[0]! : undefined;
+    const identity = from === undefined ? undefined : await this.options.service.identityFor(from);
     const way = message.headersTruncated ? { kind: "pass" as const, why: "header block over the milter's limit" } : route(facts, {
       internal: this.#internal,
-      identityFor: (address) => this.options.service.identityFor(address),
+      identityFor: (address) => (address === from ? identity : undefined),
     });
     if (way.kind === "sign") return this.sign(message, head, bodyHash, way.jid, facts, queueId);
     if (way.kind === "verify") return this.verify(message, head, bodyHash, queueId);
@@ -77,9 +80,9 @@ export class GatewayPolicy implements MilterPolicy {
     return { actions: deleteOwnAuthResults(message.headers, this.options.settings.authservId), verdict: { type: "continue" } };
   }
 
-  private sign(message: MilterMessage, head: Buffer, bodyHash: string, jid: string, facts: MessageFacts, queueId?: string): MilterDecision {
+  private async sign(message: MilterMessage, head: Buffer, bodyHash: string, jid: string, facts: MessageFacts, queueId?: string): Promise<MilterDecision> {
     const { service, log } = this.options;
-    const key = service.gatewayKey(jid);
+    const key = await service.gatewayKey(jid);
     if (key === "revoked") {
       log.info({ queue_id: queueId, jid }, "gateway: not signed, the identity's gateway key is revoked");
       return { verdict: { type: "continue" } };

@@ -29,13 +29,13 @@ export interface GatewayService {
   /** The domains whose users the service speaks for (their mail is verified in process). */
   userDomains: readonly string[];
   /** The one enrolled identity allowed to send as this From address (lower case); undefined for none or several. */
-  identityFor(address: string): string | undefined;
+  identityFor(address: string): Promise<string | undefined>;
   /**
    * The identity's active key labelled `gateway`, created on first use;
    * "revoked" when every gateway key of it was revoked (an admin switched
    * gateway signing off for that user alone).
    */
-  gatewayKey(jid: string): GatewayKey | "revoked";
+  gatewayKey(jid: string): Promise<GatewayKey | "revoked">;
   /** Answers an IQ addressed to the service itself, in process, as sent by the service: the result stanza, or a rejection with a `condition`. */
   ask(type: "get" | "set", payload: XmlElement.Element): Promise<XmlElement.Element>;
   /**

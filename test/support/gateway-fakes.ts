@@ -39,8 +39,8 @@ export function fakeService(options: {
     asked: [],
     remoteAsked: [],
     keys: new Map(),
-    identityFor: (address) => options.identities?.[address],
-    gatewayKey(jid) {
+    identityFor: async (address) => options.identities?.[address],
+    async gatewayKey(jid) {
       let key = service.keys.get(jid);
       if (!key) service.keys.set(jid, (key = { keyId: "gateway-0a1b2c", secret: Buffer.alloc(32, 7) }));
       return key;

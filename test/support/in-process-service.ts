@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { loadConfig, type Config } from "../../component/config/config.js";
 import { createLogger, silentLogger } from "../../component/log/logger.js";
 import { startService, type RunningService } from "../../component/service.js";
+import { openStore } from "../../component/store/open-store.js";
 import { TEST_ADMIN, xsmtpEnv } from "../../devtools/xsmtp-env.js";
 
 export interface TestService {
@@ -22,7 +23,7 @@ export async function startTestService(componentPort: number, secret: string, en
   const fullEnv = xsmtpEnv({ componentPort, secret, stateDir: dir, admins: TEST_ADMIN, extra: env });
   const config = loadConfig({ env: fullEnv, require: "component" });
   const log = process.env.XSMTP_TEST_LOG ? createLogger("debug") : silentLogger();
-  const service = startService(config, { log, backoff: { initial: 100, max: 1000 } });
+  const service = startService(config, { log, store: await openStore(config.database), backoff: { initial: 100, max: 1000 } });
   const fatal = service.fatal.then((err) => {
     throw err;
   });

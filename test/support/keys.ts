@@ -1,14 +1,22 @@
-/** Puts a key with a known secret into a test database (the spec vectors' secret, say). */
-import { keyStatements } from "../../component/keys/key-store.js";
+/** Puts a key with a known secret into a test store (the spec vectors' secret, say). */
+import type { IdentityStorage } from "../../component/keys/identity-storage.js";
 import { sealSecret } from "../../component/keys/sealed-secret.js";
-import type { Db } from "../../component/store/database.js";
 
-export function insertKnownKey(db: Db, masterKey: Buffer, jid: string, keyId: string, secret: Buffer, createdAt: number): void {
-  const s = keyStatements(db);
-  if (!s.user.get(jid)) {
-    s.insertUser.run(jid, createdAt);
-    s.insertAddress.run(jid, jid);
-  }
-  const { nonce, sealed } = sealSecret(masterKey, jid, keyId, secret);
-  s.insertKey.run(jid, keyId, keyId, nonce, sealed, createdAt);
+export async function insertKnownKey(
+  store: { identity: IdentityStorage },
+  masterKey: Buffer,
+  jid: string,
+  keyId: string,
+  secret: Buffer,
+  createdAt: number,
+): Promise<void> {
+  const { identity } = store;
+  await identity.transaction(async (tx) => {
+    if (!(await tx.user(jid))) {
+      await tx.insertUser(jid, createdAt);
+      await tx.setAddresses(jid, [jid]);
+    }
+    const { nonce, sealed } = sealSecret(masterKey, jid, keyId, secret);
+    await tx.insertKey(jid, keyId, keyId, nonce, sealed, createdAt);
+  });
 }

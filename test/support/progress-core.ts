@@ -1,16 +1,15 @@
 /**
- * A progress core over SQLite in memory with the real migrations, a clock the
+ * A progress core over a fresh test store (SQLite in memory, or PostgreSQL
+ * in the PostgreSQL pass) with the real migrations, a clock the
  * test moves, and a broadcaster that records what it was handed (and whether
  * the item was already committed at that moment).
  */
-import { keyStatements } from "../../component/keys/key-store.js";
 import type { NodeKey } from "../../protocol/progress-node.js";
 import { ProgressCore, type ProgressRequester as Actor } from "../../component/progress/progress-core.js";
 import type { ProgressItem, PublishDraft } from "../../protocol/progress-event.js";
-import { sqliteProgressStorage } from "../../component/progress/sqlite-progress-storage.js";
 import { VerificationEvents } from "../../component/progress/verification-events.js";
-import { openDatabase, type Db } from "../../component/store/database.js";
-import { hasPassed, recordPass } from "../../component/verification/verification-store.js";
+import type { Store } from "../../component/store/store.js";
+import { openTestStore } from "./test-store.js";
 
 export const T0 = Date.parse("2026-11-28T10:00:00Z");
 export const RETENTION_MS = 30 * 86_400_000;
@@ -28,36 +27,36 @@ export const submitted: PublishDraft = { stage: "submitted", recipients: "1", re
 export const stage = (s: string): PublishDraft => ({ stage: s, recipientDomains: [] });
 
 export interface CoreFixture {
-  db: Db;
+  store: Store;
   core: ProgressCore;
   events: VerificationEvents;
-  sent: { key: NodeKey; item: ProgressItem; subscribers: string[]; committed: boolean }[];
+  /** What the broadcaster was handed; `committed` reads, at that moment, whether the item is in the store. */
+  sent: { key: NodeKey; item: ProgressItem; subscribers: string[]; committed: Promise<boolean> }[];
   clock: { now: number };
   /** A verifier domain verifies `signer`'s message (alice's by default): the pass is recorded as verification would, then published. */
-  passFrom(domain: string, id?: string, signer?: Actor): ProgressItem | undefined;
+  passFrom(domain: string, id?: string, signer?: Actor): Promise<ProgressItem | undefined>;
 }
 
-export function coreFixture(): CoreFixture {
-  const db = openDatabase(":memory:");
+export async function coreFixture(): Promise<CoreFixture> {
+  const store = await openTestStore();
   const clock = { now: T0 };
   const sent: CoreFixture["sent"] = [];
-  const s = keyStatements(db);
-  for (const jid of [alice.jid, admin.jid, mallory.jid]) s.insertUser.run(jid, T0);
-  const storage = sqliteProgressStorage(db);
+  for (const jid of [alice.jid, admin.jid, mallory.jid]) await store.identity.insertUser(jid, T0);
+  const storage = store.progress;
   const core = new ProgressCore({
     storage,
     clock: { now: () => clock.now },
     admins: [admin.jid],
-    isEnrolled: (jid) => s.user.get(jid) !== undefined,
-    hasPassed: (owner, id, domain) => hasPassed(db, owner, id, domain),
+    isEnrolled: async (jid) => (await store.identity.user(jid)) !== undefined,
+    hasPassed: (owner, id, domain) => store.verification.hasPassed(owner, id, domain),
     broadcast: (key, item, subscribers) =>
-      sent.push({ key, item, subscribers, committed: storage.items(key, { seqs: [Number(item.id)] }).length === 1 }),
+      sent.push({ key, item, subscribers, committed: storage.items(key, { seqs: [Number(item.id)] }).then((found) => found.length === 1) }),
     retentionMs: RETENTION_MS,
   });
   const events = new VerificationEvents(core);
-  const passFrom = (domain: string, id = MID, signer = alice) => {
-    recordPass(db, signer.jid, id, domain, clock.now);
+  const passFrom = async (domain: string, id = MID, signer = alice) => {
+    await store.verification.recordPass(signer.jid, id, domain, clock.now);
     return events.onVerified({ result: "pass", jid: signer.jid, messageId: id }, domain);
   };
-  return { db, core, events, sent, clock, passFrom };
+  return { store, core, events, sent, clock, passFrom };
 }

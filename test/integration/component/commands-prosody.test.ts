@@ -126,7 +126,7 @@ describe("ad-hoc commands through Prosody", () => {
     const unenrolled = await runSteps(admin, "unenroll", [{ fields: { jid } }]);
     assert.equal(unenrolled.status, "completed");
     assert.equal(unenrolled.note, `Unenrolled ${jid}.`);
-    assert.equal(typeof svc.service.features.identities.core.info(jid), "string");
+    assert.equal(typeof (await svc.service.features.identities.core.info(jid)), "string");
   });
 
   it("alice enrolls herself and manages her own keys; the admin-only commands answer forbidden", async () => {
@@ -161,8 +161,8 @@ describe("ad-hoc commands through Prosody", () => {
       await refusal(runCommand(alice, "enroll", { sessionid: enroll.sessionid, fields: { jid: "dave@example.org", label: "x" } })),
       { condition: "forbidden", app: undefined },
     );
-    assert.equal(typeof svc.service.features.identities.core.info("dave@example.org"), "string");
-    const before = svc.service.features.identities.core.info("alice@example.org");
+    assert.equal(typeof (await svc.service.features.identities.core.info("dave@example.org")), "string");
+    const before = (await svc.service.features.identities.core.info("alice@example.org"));
     const add = await runCommand(mallory, "add-key");
     assert.deepEqual(
       await refusal(runCommand(mallory, "add-key", { sessionid: add.sessionid, fields: { jid: "alice@example.org", label: "evil" } })),
@@ -173,14 +173,14 @@ describe("ad-hoc commands through Prosody", () => {
       await refusal(runCommand(mallory, "user-info", { sessionid: info.sessionid, fields: { jid: "alice@example.org" } })),
       { condition: "forbidden", app: undefined },
     );
-    assert.deepEqual(svc.service.features.identities.core.info("alice@example.org"), before);
+    assert.deepEqual((await svc.service.features.identities.core.info("alice@example.org")), before);
     // Another domain may not run even the self-service commands.
     assert.deepEqual(await refusal(runCommand(bob, "user-info")), { condition: "forbidden", app: undefined });
   });
 
   it("cancel at the key stage answers canceled; the session then answers not-allowed + session-expired", async () => {
     const chooser = await runSteps(admin, "rotate-key", [{ action: "next", fields: { jid: "alice@example.org" } }]);
-    const keysBefore = svc.service.features.identities.core.info("alice@example.org");
+    const keysBefore = (await svc.service.features.identities.core.info("alice@example.org"));
     const canceled = await runCommand(admin, "rotate-key", { sessionid: chooser.sessionid, action: "cancel" });
     assert.equal(canceled.status, "canceled");
     assert.equal(canceled.sessionid, chooser.sessionid);
@@ -188,7 +188,7 @@ describe("ad-hoc commands through Prosody", () => {
       await refusal(runCommand(admin, "rotate-key", { sessionid: chooser.sessionid, action: "complete", fields: { "key-id": "x" } })),
       { condition: "not-allowed", app: "session-expired" },
     );
-    assert.deepEqual(svc.service.features.identities.core.info("alice@example.org"), keysBefore);
+    assert.deepEqual((await svc.service.features.identities.core.info("alice@example.org")), keysBefore);
   });
 
   it("a key issued by enroll verifies mail from bob@other.org as pass; its secret was sent once, in the result form only", async () => {
@@ -268,6 +268,6 @@ describe("ad-hoc command expiry through Prosody (XSMTP_COMMAND_TIMEOUT=1)", () =
       await refusal(runCommand(admin, "enroll", { sessionid: first.sessionid, fields: { jid: "late@example.org", label: "x" } })),
       { condition: "not-allowed", app: "session-expired" },
     );
-    assert.equal(typeof svc.service.features.identities.core.info("late@example.org"), "string");
+    assert.equal(typeof (await svc.service.features.identities.core.info("late@example.org")), "string");
   });
 });

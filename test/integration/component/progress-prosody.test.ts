@@ -96,10 +96,10 @@ describe("message progress through Prosody", () => {
     await prosody.register("bob", "other.org", PASSWORD);
     await prosody.register("carol", "third.example", PASSWORD);
     svc = await startTestService(prosody.componentPort, SECRET);
-    const issued = svc.service.features.identities.core.enroll("alice@example.org", "laptop");
+    const issued = await svc.service.features.identities.core.enroll("alice@example.org", "laptop");
     if (typeof issued === "string") throw new Error(issued);
     // mallory is enrolled too: an identity that could create nodes, so squatting is really tried.
-    if (typeof svc.service.features.identities.core.enroll("mallory@example.org", "phone") === "string") throw new Error("enroll mallory");
+    if (typeof (await svc.service.features.identities.core.enroll("mallory@example.org", "phone")) === "string") throw new Error("enroll mallory");
     keyId = issued.keyId;
     secret = decodeSecret(issued.secret)!;
     signed = sign(aliceMessage({ "Message-ID": `<${MESSAGE_ID}>` }), { keyId, secret, t: now() });
@@ -205,7 +205,7 @@ describe("progress retention through Prosody (XSMTP_RETENTION=1)", () => {
     prosody = await startProsody({ componentSecret: SECRET });
     await prosody.register("alice", "example.org", PASSWORD);
     svc = await startTestService(prosody.componentPort, SECRET, { XSMTP_RETENTION: "1" });
-    const issued = svc.service.features.identities.core.enroll("alice@example.org", "laptop");
+    const issued = await svc.service.features.identities.core.enroll("alice@example.org", "laptop");
     if (typeof issued === "string") throw new Error(issued);
     alice = await login(prosody, "alice@example.org");
   });

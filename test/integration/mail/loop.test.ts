@@ -34,7 +34,7 @@ describe("mail tools through Prosody", () => {
     await prosody.register("bob", "other.org", "bobpass");
     await prosody.register("alice", "example.org", "alicepass");
     svc = await startTestService(prosody.componentPort, COMPONENT_SECRET);
-    const issued = svc.service.features.identities.core.enroll("alice@example.org", "laptop");
+    const issued = await svc.service.features.identities.core.enroll("alice@example.org", "laptop");
     assert.ok(typeof issued !== "string", String(issued));
     signer = { XSMTP_SIGNING_JID: "alice@example.org", XSMTP_SIGNING_KEY_ID: issued.keyId, XSMTP_SIGNING_SECRET: issued.secret };
     verifier = { XSMTP_VERIFIER_JID: "bob@other.org", XSMTP_VERIFIER_PASSWORD: "bobpass", XSMTP_VERIFIER_SERVER: `xmpp://127.0.0.1:${prosody.c2sPort}` };

@@ -38,7 +38,7 @@ describe("xsmtp verify against hostile services (through Prosody)", () => {
     prosody = await startProsody({ componentSecret: SECRET, extraComponents: ["evil.example", "many.example", "slow.example", "trap.example"] });
     await prosody.register("bob", "other.org", "bobpass");
     svc = await startTestService(prosody.componentPort, SECRET);
-    const issued = svc.service.features.identities.core.enroll("alice@example.org", "laptop");
+    const issued = await svc.service.features.identities.core.enroll("alice@example.org", "laptop");
     assert.ok(typeof issued !== "string", String(issued));
     signer = { XSMTP_SIGNING_JID: "alice@example.org", XSMTP_SIGNING_KEY_ID: issued.keyId, XSMTP_SIGNING_SECRET: issued.secret };
     const port = prosody.componentPort;

@@ -31,7 +31,7 @@ describe("the XSMTP add-on in a headless Thunderbird", () => {
   const stack = useThunderbirdStack("xsmtp-thunderbird-");
 
   it("shows pass, FAIL and not signed, tags them, replies over xmpp:, and trusts only a trusted authserv-id", async () => {
-    const { keyId, sign } = aliceSigner(stack.svc);
+    const { keyId, sign } = await aliceSigner(stack.svc);
     const good = await sign(message("good lunch", "good"));
     const tampered = Buffer.from((await sign(message("tampered lunch", "tampered"))).toString().replace("Subject: tampered lunch", "Subject: tampered dinner"));
     const unsigned = message("unsigned lunch", "unsigned");

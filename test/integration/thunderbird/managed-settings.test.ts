@@ -32,7 +32,7 @@ describe("the XSMTP add-on with managed settings in a headless Thunderbird", () 
   const stack = useThunderbirdStack("xsmtp-thunderbird-managed-");
 
   it("verifies with the policy's account, checks new mail, reports read, and shows the managed keys", async () => {
-    const { keyId, sign } = aliceSigner(stack.svc);
+    const { keyId, sign } = await aliceSigner(stack.svc);
     const arriving = await sign(message("arriving lunch", "arrival"));
     const inInbox = await sign(message("policy lunch", "policy"));
     const websocketUrl = stack.websocketUrl;
@@ -66,10 +66,10 @@ describe("the XSMTP add-on with managed settings in a headless Thunderbird", () 
     assert.equal(event((e) => e.subject === "arriving lunch").badge, "pass");
 
     // reportRead: opening it published `read` to alice's node, as bob's domain.
-    const items = stack.svc.service.features.progress.core.retrieve(
+    const items = (await stack.svc.service.features.progress.core.retrieve(
       { jid: "alice@example.org", domain: "example.org" },
       { owner: "alice@example.org", messageId: "arrival@example.org" },
-    );
+    ));
     assert.ok(Array.isArray(items), String(items));
     const stages = items.map((i) => `${i.event.stage} by ${i.event.by}`);
     assert.ok(stages.includes("read by other.org"), stages.join(", "));

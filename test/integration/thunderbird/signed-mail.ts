@@ -16,8 +16,8 @@ export function message(subject: string, id: string): Buffer {
 }
 
 /** Enrolls alice@example.org (a fresh key) and returns its id and a signing function. */
-export function aliceSigner(svc: TestService): { keyId: string; sign(m: Buffer): Promise<Buffer> } {
-  const issued = svc.service.features.identities.core.enroll("alice@example.org", "laptop");
+export async function aliceSigner(svc: TestService): Promise<{ keyId: string; sign(m: Buffer): Promise<Buffer> }> {
+  const issued = await svc.service.features.identities.core.enroll("alice@example.org", "laptop");
   assert.ok(typeof issued !== "string", String(issued));
   const env = { XSMTP_SIGNING_JID: "alice@example.org", XSMTP_SIGNING_KEY_ID: issued.keyId, XSMTP_SIGNING_SECRET: issued.secret };
   return {

@@ -4,16 +4,16 @@ import { startHarness, type Harness } from "../../support/stanza-harness.js";
 
 describe("discovery and basics (whole stanzas)", () => {
   let h: Harness;
-  before(() => {
-    h = startHarness();
+  before(async () => {
+    h = await startHarness();
   });
-  after(() => h.stop());
+  after(async () => h.stop());
 
   it("disco#info on the service lists identity, features and the XEP-0128 form", async () => {
     const reply = await h.request(
       `<iq type='get' id='i1' from='bob@other.org/res' to='xsmtp.example.org'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>`,
     );
-    const features = h.service.context.disco.info(undefined, "bob@other.org");
+    const features = (await h.service.context.disco.info(undefined, "bob@other.org"));
     if (typeof features === "string") throw new Error(features);
     assertStanza(
       reply,
@@ -33,8 +33,8 @@ describe("discovery and basics (whole stanzas)", () => {
     );
   });
 
-  it("advertises the component identity and the basic features", () => {
-    const info = h.service.context.disco.info(undefined, "bob@other.org");
+  it("advertises the component identity and the basic features", async () => {
+    const info = (await h.service.context.disco.info(undefined, "bob@other.org"));
     if (typeof info === "string") throw new Error(info);
     for (const f of [
       "http://jabber.org/protocol/disco#info",

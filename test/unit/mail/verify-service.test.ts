@@ -45,11 +45,11 @@ async function ourSign(message: Buffer, args: { service?: string } = {}): Promis
 }
 
 describe("the verifier with the service (PROTOCOL.md §4, §5)", () => {
-  before(() => {
-    h = startHarness({ XSMTP_VERIFY_RATE: "1000" });
-    insertKnownKey(h.service.context.db, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
+  before(async () => {
+    h = await startHarness({ XSMTP_VERIFY_RATE: "1000" });
+    await insertKnownKey(h.service.context.store, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
   });
-  after(() => h.stop());
+  after(async () => h.stop());
 
   it("a message signed by an independent §3 implementation passes; discovery skips the item without the feature", async () => {
     asked = [];

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { countResult } from "../../../../component/verification/verification-store.js";
 import { assertStanza } from "../../../support/assert-stanza.js";
 import { command, fieldValues, formType, NS_CMD, node, resultIq } from "../../../support/command-stanzas.js";
 import { startHarness, type Harness } from "../../../support/stanza-harness.js";
@@ -12,11 +11,11 @@ const users = Array.from({ length: 120 }, (_, i) => `user${String(i).padStart(3,
 
 describe("list-users, stats and unenroll as an admin (whole stanzas)", () => {
   let h: Harness;
-  before(() => {
-    h = startHarness();
-    for (const u of users) h.service.features.identities.core.enroll(u, "k");
+  before(async () => {
+    h = await startHarness();
+    for (const u of users) (await h.service.features.identities.core.enroll(u, "k"));
   });
-  after(() => h.stop());
+  after(async () => h.stop());
 
   const page = (sessionid: string, status: string, from: number, to: number, actions: string) => {
     const shown = users.slice(from - 1, to);
@@ -41,10 +40,8 @@ describe("list-users, stats and unenroll as an admin (whole stanzas)", () => {
   });
 
   it("stats counts users, keys by state, verifications by result, progress nodes and uptime", async () => {
-    const db = h.service.context.db;
-    countResult(db, "pass");
-    countResult(db, "fail", "signature-mismatch");
-    countResult(db, "fail", "signature-mismatch");
+    await h.service.context.store.verification.addCounts([{ result: "pass", reason: "", n: 1 }]);
+    await h.service.context.store.verification.addCounts([{ result: "fail", reason: "signature-mismatch", n: 2 }]);
     h.clock.advance(90_000);
     const r = await command(h, ADMIN, "stats");
     const num = (v: string, label: string, n: number) => `<field var='${v}' type='text-single' label='${label}'><value>${n}</value></field>`;
@@ -76,7 +73,7 @@ describe("list-users, stats and unenroll as an admin (whole stanzas)", () => {
     );
     const done = await command(h, ADMIN, "unenroll", { sessionid: first.sessionid, fields: { jid: users[0]! } });
     assertStanza(done.reply, resultIq(done.id, ADMIN, cmd("unenroll", first.sessionid, "completed", `<note type='info'>Unenrolled ${users[0]}.</note>`)));
-    assert.equal(typeof h.service.features.identities.core.info(users[0]!), "string");
+    assert.equal(typeof (await h.service.features.identities.core.info(users[0]!)), "string");
     const again = await command(h, ADMIN, "unenroll");
     const refused = await command(h, ADMIN, "unenroll", { sessionid: again.sessionid, fields: { jid: users[0]! } });
     assert.equal(refused.reply.getChild("command", NS_CMD)?.attrs.status, "executing");

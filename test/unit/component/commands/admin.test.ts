@@ -19,10 +19,10 @@ const issuedForm = (name: string, jid: string, keyId: string, secret: string) =>
 
 describe("ad-hoc commands as an admin (whole stanzas)", () => {
   let h: Harness;
-  before(() => {
-    h = startHarness();
+  before(async () => {
+    h = await startHarness();
   });
-  after(() => h.stop());
+  after(async () => h.stop());
 
   it("enroll: execute answers the form; submitting completes with jid, key-id and secret", async () => {
     const first = await command(h, ADMIN, "enroll");
@@ -48,7 +48,7 @@ describe("ad-hoc commands as an admin (whole stanzas)", () => {
   });
 
   it("enroll of an enrolled JID completes with an error note and changes nothing", async () => {
-    const before = h.service.features.identities.core.info("alice@example.org");
+    const before = (await h.service.features.identities.core.info("alice@example.org"));
     const first = await command(h, ADMIN, "enroll");
     const done = await command(h, ADMIN, "enroll", { sessionid: first.sessionid, fields: { jid: "alice@example.org", label: "again" } });
     assertStanza(
@@ -56,7 +56,7 @@ describe("ad-hoc commands as an admin (whole stanzas)", () => {
       resultIq(done.id, ADMIN, cmd("enroll", first.sessionid, "completed",
         `<note type='error'>alice@example.org is already enrolled (use add-key for another key)</note>`)),
     );
-    assert.deepEqual(h.service.features.identities.core.info("alice@example.org"), before);
+    assert.deepEqual((await h.service.features.identities.core.info("alice@example.org")), before);
   });
 
   it("invalid values bring the same form back with the values sent and a note naming the field", async () => {
@@ -94,8 +94,8 @@ describe("ad-hoc commands as an admin (whole stanzas)", () => {
     );
   });
 
-  const keysOf = (jid: string) => {
-    const info = h.service.features.identities.core.info(jid);
+  const keysOf = async (jid: string) => {
+    const info = (await h.service.features.identities.core.info(jid));
     if (typeof info === "string") throw new Error(info);
     return info.keys;
   };
@@ -112,7 +112,7 @@ describe("ad-hoc commands as an admin (whole stanzas)", () => {
         `<actions execute='next'><next/></actions>
          <x xmlns='jabber:x:data' type='form'>${title}${formType("rotate-key")}${JID_FIELD}</x>`)),
     );
-    const keys = keysOf("alice@example.org");
+    const keys = (await keysOf("alice@example.org"));
     const second = await command(h, ADMIN, "rotate-key", { sessionid: first.sessionid, action: "next", fields: { jid: "alice@example.org" } });
     assertStanza(
       second.reply,
@@ -132,13 +132,13 @@ describe("ad-hoc commands as an admin (whole stanzas)", () => {
         `<note type='info'>Rotated a key of alice@example.org: key ${keyId}. ${SHOWN_ONCE}</note>
          ${issuedForm("rotate-key", "alice@example.org", keyId!, secret!)}`)),
     );
-    assert.equal(keysOf("alice@example.org").find((k) => k.keyId === old.keyId)?.state, "retired");
+    assert.equal((await keysOf("alice@example.org")).find((k) => k.keyId === old.keyId)?.state, "retired");
   });
 
   it("revoke-key: the user's unrevoked keys and all as choices, complete revokes", async () => {
     const first = await command(h, ADMIN, "revoke-key");
     const second = await command(h, ADMIN, "revoke-key", { sessionid: first.sessionid, fields: { jid: "alice@example.org" } });
-    const keys = keysOf("alice@example.org");
+    const keys = (await keysOf("alice@example.org"));
     assertStanza(
       second.reply,
       resultIq(second.id, ADMIN, cmd("revoke-key", first.sessionid, "executing",
@@ -156,13 +156,13 @@ describe("ad-hoc commands as an admin (whole stanzas)", () => {
       resultIq(done.id, ADMIN, cmd("revoke-key", first.sessionid, "completed",
         `<note type='info'>Revoked ${phone.keyId} of alice@example.org.</note>`)),
     );
-    assert.equal(keysOf("alice@example.org").find((k) => k.keyId === phone.keyId)?.state, "revoked");
+    assert.equal((await keysOf("alice@example.org")).find((k) => k.keyId === phone.keyId)?.state, "revoked");
   });
 
   it("user-info: enrolled-since, addresses and one line a key", async () => {
     const first = await command(h, ADMIN, "user-info");
     const done = await command(h, ADMIN, "user-info", { sessionid: first.sessionid, fields: { jid: "alice@example.org" } });
-    const keys = keysOf("alice@example.org");
+    const keys = (await keysOf("alice@example.org"));
     assertStanza(
       done.reply,
       resultIq(done.id, ADMIN, cmd("user-info", first.sessionid, "completed",

@@ -11,10 +11,10 @@ const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 describe("XEP-0050 errors, cancel, expiry and the secret (whole stanzas)", () => {
   let h: Harness;
-  before(() => {
-    h = startHarness({ XSMTP_COMMAND_TIMEOUT: "120" });
+  before(async () => {
+    h = await startHarness({ XSMTP_COMMAND_TIMEOUT: "120" });
   });
-  after(() => h.stop());
+  after(async () => h.stop());
 
   /** Sends a request and asserts the whole error reply, the request echoed. */
   const refused = async (name: string, call: CommandCall, error: string) => {
@@ -48,14 +48,14 @@ describe("XEP-0050 errors, cancel, expiry and the secret (whole stanzas)", () =>
     const first = await command(h, ADMIN, "enroll");
     h.clock.advance(120_000);
     await refused("enroll", { sessionid: first.sessionid, fields: { jid: "late@example.org" } }, expired);
-    assert.equal(typeof h.service.features.identities.core.info("late@example.org"), "string");
+    assert.equal(typeof (await h.service.features.identities.core.info("late@example.org")), "string");
     const stats = await command(h, ADMIN, "stats");
     await refused("stats", { sessionid: stats.sessionid }, expired);
   });
 
   it("cancel at any stage answers canceled with the sessionid, and the session is gone", async () => {
-    h.service.features.identities.core.enroll("carol@example.org", "k");
-    for (let i = 0; i < 60; i++) h.service.features.identities.core.enroll(`u${i}@example.org`);
+    await h.service.features.identities.core.enroll("carol@example.org", "k");
+    for (let i = 0; i < 60; i++) (await h.service.features.identities.core.enroll(`u${i}@example.org`));
     const stages: [string, CommandCall[]][] = [
       ["enroll", []],
       ["rotate-key", []],

@@ -20,10 +20,10 @@ const TITLES: Record<string, string> = {
 
 describe("ad-hoc commands as a user, and disco of the commands", () => {
   let h: Harness;
-  before(() => {
-    h = startHarness();
+  before(async () => {
+    h = await startHarness();
   });
-  after(() => h.stop());
+  after(async () => h.stop());
 
   const items = async (from: string) => {
     const id = `d${from.length}${Math.random()}`;
@@ -59,7 +59,7 @@ describe("ad-hoc commands as a user, and disco of the commands", () => {
           `<error type='cancel'><item-not-found xmlns='${STANZAS}'/></error>`),
       );
     }
-    const service = h.service.context.disco.info(undefined, ALICE);
+    const service = (await h.service.context.disco.info(undefined, ALICE));
     assert.ok(typeof service !== "string" && service.features.includes(NS_CMD));
   });
 
@@ -111,7 +111,7 @@ describe("ad-hoc commands as a user, and disco of the commands", () => {
       const echoed = request.slice(request.indexOf("<command"), request.indexOf("</iq>"));
       assertStanza(reply, errorIq(id, ALICE, echoed, forbidden));
     }
-    assert.equal(typeof h.service.features.identities.core.info("bob@example.org"), "string");
+    assert.equal(typeof (await h.service.features.identities.core.info("bob@example.org")), "string");
   });
 
   it("admin-only commands, and any command for a JID outside the user domains, answer forbidden", async () => {
@@ -122,7 +122,7 @@ describe("ad-hoc commands as a user, and disco of the commands", () => {
   });
 
   it("with self-service off a user may run nothing", async () => {
-    const off = startHarness({ XSMTP_SELF_SERVICE: "false" });
+    const off = await startHarness({ XSMTP_SELF_SERVICE: "false" });
     try {
       const { id, reply } = await command(off, ALICE, "user-info");
       assertStanza(reply, errorIq(id, ALICE, `<command xmlns='${NS_CMD}' node='${node("user-info")}'/>`, forbidden));

@@ -32,12 +32,12 @@ async function headlines(run: () => Promise<unknown>): Promise<xml.Element[]> {
 }
 
 describe("progress: the issue 5 story (whole stanzas)", () => {
-  before(() => {
-    h = startHarness();
-    insertKnownKey(h.service.context.db, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
+  before(async () => {
+    h = await startHarness();
+    await insertKnownKey(h.service.context.store, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
     signed = sign(aliceMessage(), { keyId: "laptop", secret: SECRET, t: TEST_CLOCK_START / 1000 });
   });
-  after(() => h.stop());
+  after(async () => h.stop());
 
   it("alice publishes submitted for other.org and receives it as a headline", async () => {
     const sent = await headlines(() =>
@@ -126,19 +126,19 @@ describe("progress: the issue 5 story (whole stanzas)", () => {
       errorReply("d4", "bob@other.org/gw", query, "cancel", "item-not-found"));
   });
 
-  it("the service advertises pubsub/service and the §7 pubsub features; the stats counter counts nodes", () => {
-    const info = h.service.context.disco.info(undefined, "bob@other.org");
+  it("the service advertises pubsub/service and the §7 pubsub features; the stats counter counts nodes", async () => {
+    const info = (await h.service.context.disco.info(undefined, "bob@other.org"));
     if (typeof info === "string") throw new Error(info);
     assert.ok(info.identities.some((i) => i.category === "pubsub" && i.type === "service"));
     for (const f of ["", "#retrieve-items", "#subscribe", "#publish", "#persistent-items"]) {
       assert.ok(info.features.includes(`http://jabber.org/protocol/pubsub${f}`), f);
     }
-    assert.equal(h.service.features.progress.countNodes(), 2);
+    assert.equal((await h.service.features.progress.countNodes()), 2);
   });
 
   it("after the retention period the sweep removes the nodes and the seen records with them", async () => {
     h.clock.advance(30 * 86_400_000 + 1);
-    assert.deepEqual(h.service.features.progress.sweep(), { nodes: 2, seen: 2 });
+    assert.deepEqual((await h.service.features.progress.sweep()), { nodes: 2, seen: 2 });
     const read = items();
     assertStanza(await h.request(iq("get", "g2", ALICE, read)), errorReply("g2", ALICE, read, "cancel", "item-not-found"));
   });

@@ -1,5 +1,5 @@
 /**
- * migrations/004-rekey-progress.sql on a database with revision 0.0 progress
+ * migrations/sqlite/004-rekey-progress.sql on a database with revision 0.0 progress
  * data: every node, item, subscription and recipient domain is carried over
  * under (owner, message_id), the node keeps its owner and is reachable as
  * progress/<owner>/<message-id>, and the re-keyed tables behave as 003's did
@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import Database from "better-sqlite3";
 import { nodeName, parseNodeName } from "../../../../protocol/progress-node.js";
+import { AsyncLock } from "../../../../component/store/async-lock.js";
 import { sqliteProgressStorage } from "../../../../component/progress/sqlite-progress-storage.js";
 import { loadMigrations, migrate } from "../../../../component/store/migrate.js";
 
@@ -65,21 +66,21 @@ describe("migration 004: progress re-keyed by (owner, message_id)", () => {
     assert.deepEqual(db.pragma("foreign_key_check"), []);
   });
 
-  it("the old nodes are reachable by their new names through the store, and keep disco order", () => {
+  it("the old nodes are reachable by their new names through the store, and keep disco order", async () => {
     const db = oldDatabase();
     migrate(db);
-    const storage = sqliteProgressStorage(db);
+    const storage = sqliteProgressStorage(db, new AsyncLock());
     const key = parseNodeName("progress/alice@example.org/m1@example.org")!;
-    assert.deepEqual(storage.node(key), { owner: "alice@example.org", createdAt: T0, suppressed: 2 });
-    assert.deepEqual(storage.items(key, {}).map((i) => [i.id, i.event.stage]), [["0000000002", "submitted"], ["0000000003", "verified"]]);
-    assert.deepEqual(storage.recipientDomains(key), ["other.org", "third.example"]);
-    assert.equal(storage.node({ owner: "mallory@example.org", messageId: "m1@example.org" }), undefined);
+    assert.deepEqual((await storage.node(key)), { owner: "alice@example.org", createdAt: T0, suppressed: 2 });
+    assert.deepEqual((await storage.items(key, {})).map((i) => [i.id, i.event.stage]), [["0000000002", "submitted"], ["0000000003", "verified"]]);
+    assert.deepEqual((await storage.recipientDomains(key)), ["other.org", "third.example"]);
+    assert.equal((await storage.node({ owner: "mallory@example.org", messageId: "m1@example.org" })), undefined);
     // Ties on created_at go newest row first, as before the migration.
-    assert.deepEqual(storage.ownedBy("alice@example.org", 10), ["same-time@example.org", "m1@example.org"]);
-    assert.equal(nodeName({ owner: "mallory@example.org", messageId: storage.ownedBy("mallory@example.org", 10)[0]! }),
+    assert.deepEqual((await storage.ownedBy("alice@example.org", 10)), ["same-time@example.org", "m1@example.org"]);
+    assert.equal(nodeName({ owner: "mallory@example.org", messageId: (await storage.ownedBy("mallory@example.org", 10))[0]! }),
       "progress/mallory@example.org/m2@example.org");
     // Item ids go on from the carried-over counter.
-    assert.equal(storage.append(key, "alice@example.org", { stage: "relayed", at: T0 + 9000, by: "example.org", recipientDomains: [] }, { maxItems: 100 }).seq, 4);
+    assert.equal((await storage.append(key, "alice@example.org", { stage: "relayed", at: T0 + 9000, by: "example.org", recipientDomains: [] }, { maxItems: 100 })).seq, 4);
   });
 
   it("the new tables are STRICT, their foreign keys follow the renamed node table, and unenrolling cascades", () => {

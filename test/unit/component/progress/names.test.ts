@@ -35,17 +35,17 @@ const MALFORMED = [
 ];
 
 describe("progress node names: the parser", () => {
-  it("the JID ends at the first '/'; the Message-ID keeps any further '/'", () => {
+  it("the JID ends at the first '/'; the Message-ID keeps any further '/'", async () => {
     assert.deepEqual(parseNodeName("progress/alice@example.org/a/b@example.org"), { owner: "alice@example.org", messageId: "a/b@example.org" });
     assert.deepEqual(parseNodeName(`progress/alice@example.org/${"x".repeat(998)}`)?.messageId.length, 998);
   });
 
-  it("refuses every malformed shape", () => {
+  it("refuses every malformed shape", async () => {
     for (const name of MALFORMED) assert.equal(parseNodeName(name), undefined, name.slice(0, 60));
     assert.equal(parseNodeName(undefined), undefined);
   });
 
-  it("round-trips any lower-case bare JID and white-space-free Message-ID", () => {
+  it("round-trips any lower-case bare JID and white-space-free Message-ID", async () => {
     const local = fc.stringMatching(/^[a-z0-9._+-]{1,20}$/);
     const domain = fc.stringMatching(/^[a-z0-9-]{1,10}(\.[a-z0-9-]{1,10}){0,3}$/);
     const messageId = fc.stringMatching(/^[!-~]{1,60}$/); // printable ASCII, '/' and '@' included
@@ -55,7 +55,7 @@ describe("progress node names: the parser", () => {
     }));
   });
 
-  it("the mail side's progressNode names the node the service parses (bare, lower case)", () => {
+  it("the mail side's progressNode names the node the service parses (bare, lower case)", async () => {
     assert.equal(progressNode("Alice@Example.org/laptop", "a/b@example.org"), "progress/alice@example.org/a/b@example.org");
     assert.deepEqual(parseNodeName(progressNode("Alice@Example.org", "m1@example.org")), { owner: "alice@example.org", messageId: "m1@example.org" });
   });
@@ -68,11 +68,11 @@ describe("progress node names through the service", () => {
     const id = `n${++n}`;
     assertStanza(await h.request(iq(type, id, ALICE, request)), errorReply(id, ALICE, request, errType, condition, app));
   };
-  before(() => {
-    h = startHarness();
-    insertKnownKey(h.service.context.db, h.masterKey, "alice@example.org", "laptop", Buffer.alloc(32, 5), TEST_CLOCK_START);
+  before(async () => {
+    h = await startHarness();
+    await insertKnownKey(h.service.context.store, h.masterKey, "alice@example.org", "laptop", Buffer.alloc(32, 5), TEST_CLOCK_START);
   });
-  after(() => h.stop());
+  after(async () => h.stop());
 
   it("a malformed name answers item-not-found to retrieve, publish, subscribe and disco#info, and creates nothing", async () => {
     for (const node of MALFORMED) {
@@ -81,7 +81,7 @@ describe("progress node names through the service", () => {
       await refused("set", pubsub(`<subscribe node='${node}' jid='alice@example.org'/>`), "cancel", "item-not-found");
       await refused("get", `<query xmlns='http://jabber.org/protocol/disco#info' node='${node}'/>`, "cancel", "item-not-found");
     }
-    assert.equal(h.service.features.progress.countNodes(), 0);
+    assert.equal((await h.service.features.progress.countNodes()), 0);
   });
 
   it("no node at all answers bad-request + nodeid-required", async () => {

@@ -31,32 +31,32 @@ const refused = (type: "get" | "set", from: string, request: string, errType: st
 
 describe("progress pubsub requests (PROTOCOL.md §6 table)", () => {
   before(async () => {
-    h = startHarness();
-    const db = h.service.context.db;
-    insertKnownKey(db, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
-    db.prepare("INSERT INTO users (jid, enrolled_at) VALUES ('mallory@example.org', 0)").run();
+    h = await startHarness();
+    const db = h.service.context.store;
+    await insertKnownKey(db, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
+    await db.identity.insertUser("mallory@example.org", 0);
     const { signature, sent } = sign(aliceMessage(), { keyId: "laptop", secret: SECRET, t: TEST_CLOCK_START / 1000 });
     await expect("set", ALICE, publish(`<progress xmlns='urn:xmpp:xsmtp:progress:0' stage='submitted' recipients='1'><recipient-domain>other.org</recipient-domain></progress>`),
       (id) => result(id, ALICE, pubsub(`<publish node='${NODE}'><item id='0000000001'/></publish>`)));
     await h.request(verifyIq("v1", signature, sent, BOB));
   });
-  after(() => h.stop());
+  after(async () => h.stop());
 
-  it("publish: a verifier with a pass reports delivered; by is its domain", () =>
+  it("publish: a verifier with a pass reports delivered; by is its domain", async () =>
     expect("set", BOB, publish(`<progress xmlns='urn:xmpp:xsmtp:progress:0' stage='delivered' by='example.org' at='1999-01-01T00:00:00Z'/>`),
       (id) => result(id, BOB, pubsub(`<publish node='${NODE}'><item id='0000000003'/></publish>`))));
 
-  it("retrieve: the owner gets every item in id order", () =>
+  it("retrieve: the owner gets every item in id order", async () =>
     expect("get", ALICE, items(), (id) =>
       result(id, ALICE, items("", item("0000000001", SUBMITTED) + item("0000000002", VERIFIED) + item("0000000003", DELIVERED)))));
 
-  it("retrieve: an admin gets max_items, the newest", () =>
+  it("retrieve: an admin gets max_items, the newest", async () =>
     expect("get", ADMIN, items(" max_items='1'"), (id) => result(id, ADMIN, items("", item("0000000003", DELIVERED)))));
 
-  it("retrieve: one item by id", () =>
+  it("retrieve: one item by id", async () =>
     expect("get", ALICE, items("", "<item id='0000000002'/>"), (id) => result(id, ALICE, items("", item("0000000002", VERIFIED)))));
 
-  it("retrieve: an item id never issued answers item-not-found", () =>
+  it("retrieve: an item id never issued answers item-not-found", async () =>
     refused("get", ALICE, items("", "<item id='0000000099'/>"), "cancel", "item-not-found"));
 
   it("retrieve: the verifier and anyone else get not-allowed + closed-node", async () => {
@@ -70,11 +70,11 @@ describe("progress pubsub requests (PROTOCOL.md §6 table)", () => {
     await refused("get", ALICE, items("", "", "urn:xmpp:microblog:0"), "cancel", "item-not-found");
   });
 
-  it("subscribe: the owner subscribes its own JID (full or bare) and gets the bare subscription", () =>
+  it("subscribe: the owner subscribes its own JID (full or bare) and gets the bare subscription", async () =>
     expect("set", ALICE, pubsub(`<subscribe node='${NODE}' jid='${ALICE}'/>`), (id) =>
       result(id, ALICE, pubsub(`<subscription node='${NODE}' jid='alice@example.org' subscription='subscribed'/>`))));
 
-  it("subscribe: another JID answers bad-request + invalid-jid", () =>
+  it("subscribe: another JID answers bad-request + invalid-jid", async () =>
     refused("set", ALICE, pubsub(`<subscribe node='${NODE}' jid='bob@other.org'/>`), "modify", "bad-request", pubsubError("invalid-jid")));
 
   it("subscribe/unsubscribe: the verifier and anyone else get not-allowed + closed-node", async () => {
@@ -114,7 +114,7 @@ describe("progress pubsub requests (PROTOCOL.md §6 table)", () => {
       result(id, MALLORY, pubsub(`<publish node='progress/mallory@example.org/own@x'><item id='0000000001'/></publish>`)));
   });
 
-  it("a request without a node answers bad-request + nodeid-required", () =>
+  it("a request without a node answers bad-request + nodeid-required", async () =>
     refused("get", ALICE, pubsub("<items/>"), "modify", "bad-request", pubsubError("nodeid-required")));
 
   const unsupported: [string, string, string][] = [
@@ -129,7 +129,7 @@ describe("progress pubsub requests (PROTOCOL.md §6 table)", () => {
     ["set", pubsub(`<publish node='${NODE}'><item><progress xmlns='urn:xmpp:xsmtp:progress:0' stage='read'/></item></publish><publish-options/>`), "publish-options"],
   ];
   for (const [type, request, feature] of unsupported) {
-    it(`${feature} answers feature-not-implemented + unsupported`, () =>
+    it(`${feature} answers feature-not-implemented + unsupported`, async () =>
       refused(type as "get" | "set", ALICE, request, "cancel", "feature-not-implemented", pubsubError("unsupported", ` feature='${feature}'`)));
   }
 });

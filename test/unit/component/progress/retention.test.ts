@@ -23,11 +23,11 @@ const read = (node: string) => items("", "", node);
 let h: Harness;
 
 describe("progress retention from creation, whatever third parties publish", () => {
-  before(() => {
-    h = startHarness();
-    insertKnownKey(h.service.context.db, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
+  before(async () => {
+    h = await startHarness();
+    await insertKnownKey(h.service.context.store, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
   });
-  after(() => h.stop());
+  after(async () => h.stop());
 
   it("a node gets a third party's verified, delivered and rejected items up to its last minute, then goes", async () => {
     assertStanza(await h.request(iq("set", "c1", ALICE, publish("<progress xmlns='urn:xmpp:xsmtp:progress:0' stage='submitted'/>"))),
@@ -49,7 +49,7 @@ describe("progress retention from creation, whatever third parties publish", () 
       ["submitted", "verified", "delivered", "rejected"]);
 
     h.clock.advance(60_000 + 1);
-    assert.equal(h.service.features.progress.sweep().nodes, 1, "only the node created a retention period ago");
+    assert.equal((await h.service.features.progress.sweep()).nodes, 1, "only the node created a retention period ago");
     assertStanza(await h.request(iq("get", "r2", ALICE, read(NODE))), errorReply("r2", ALICE, read(NODE), "cancel", "item-not-found"));
     const kept = await h.request(iq("get", "r3", ALICE, read(LATER)));
     assert.equal(kept?.attrs.type, "result", "the node created later is kept");
@@ -57,9 +57,9 @@ describe("progress retention from creation, whatever third parties publish", () 
 
   it("the later node goes a retention period after its own creation, not before", async () => {
     h.clock.advance(RETENTION_MS / 2 - 1); // exactly a retention period since its creation
-    assert.equal(h.service.features.progress.sweep().nodes, 0);
+    assert.equal((await h.service.features.progress.sweep()).nodes, 0);
     h.clock.advance(1);
-    assert.equal(h.service.features.progress.sweep().nodes, 1);
+    assert.equal((await h.service.features.progress.sweep()).nodes, 1);
     assertStanza(await h.request(iq("get", "r4", ALICE, read(LATER))), errorReply("r4", ALICE, read(LATER), "cancel", "item-not-found"));
   });
 });

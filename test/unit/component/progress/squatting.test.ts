@@ -40,13 +40,13 @@ const signedBy = (jid: string) =>
   sign(aliceMessage({ From: jid }), { jid, keyId: "laptop", secret: SECRET, t: h.clock.now() / 1000 });
 
 describe("progress: no one can squat or disturb another identity's node (revision 0.1 §6)", () => {
-  before(() => {
-    h = startHarness();
+  before(async () => {
+    h = await startHarness();
     for (const jid of ["alice@example.org", "mallory@example.org"]) {
-      insertKnownKey(h.service.context.db, h.masterKey, jid, "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
+      await insertKnownKey(h.service.context.store, h.masterKey, jid, "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
     }
   });
-  after(() => h.stop());
+  after(async () => h.stop());
 
   it("mallory publishing to alice's node before it exists is forbidden and creates nothing", async () => {
     await refused("set", MALLORY, publish(submitted("evil.example")), "auth", "forbidden");
@@ -62,7 +62,7 @@ describe("progress: no one can squat or disturb another identity's node (revisio
     await refused("set", MALLORY, publish(submitted("evil.example")), "auth", "forbidden");
   });
 
-  it("mallory's node for the same Message-ID is her own, with its own ids", () =>
+  it("mallory's node for the same Message-ID is her own, with its own ids", async () =>
     expect("set", MALLORY, publish(submitted("third.example"), MALLORYS), (id) =>
       result(id, MALLORY, pubsub(`<publish node='${MALLORYS}'><item id='0000000001'/></publish>`))));
 

@@ -28,11 +28,11 @@ let n = 0;
 const ask = async (iq: xml.Element) => h.request(iq, 5000);
 
 describe("verify IQ limits (PROTOCOL.md §3.2)", () => {
-  before(() => {
-    h = startHarness({ XSMTP_VERIFY_RATE: "1000" });
-    insertKnownKey(h.service.context.db, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
+  before(async () => {
+    h = await startHarness({ XSMTP_VERIFY_RATE: "1000" });
+    await insertKnownKey(h.service.context.store, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
   });
-  after(() => h.stop());
+  after(async () => h.stop());
 
   it("64 header elements and just under 256 KiB of hostile white space pass", async () => {
     const { signature, sent } = padded(60, () => hostile(4000), "<max@x>");
@@ -87,7 +87,7 @@ describe("verify IQ limits (PROTOCOL.md §3.2)", () => {
     }
   });
 
-  it("parsing is linear: 200,000 tiny elements or deep nesting are measured, not parsed", () => {
+  it("parsing is linear: 200,000 tiny elements or deep nesting are measured, not parsed", async () => {
     const many = xml("verify", { xmlns: NS }, xml("signature", {}, "v=1"));
     for (let i = 0; i < 200_000; i++) many.children.push(xml("x"));
     let deep = xml("y");
@@ -101,11 +101,11 @@ describe("verify IQ limits (PROTOCOL.md §3.2)", () => {
 });
 
 describe("empty required fields (PROTOCOL.md §5: missing-header before key lookup)", () => {
-  before(() => {
-    h = startHarness({ XSMTP_VERIFY_RATE: "1000" });
-    insertKnownKey(h.service.context.db, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
+  before(async () => {
+    h = await startHarness({ XSMTP_VERIFY_RATE: "1000" });
+    await insertKnownKey(h.service.context.store, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
   });
-  after(() => h.stop());
+  after(async () => h.stop());
 
   // Key "phone" does not exist: were the key looked up first, the answer would be key-unknown.
   const cases: [string, Partial<Record<string, string>>][] = [
@@ -128,9 +128,9 @@ describe("empty required fields (PROTOCOL.md §5: missing-header before key look
 
 describe("verification rate limit per organizational domain", () => {
   it("a.mallory.org and b.mallory.org share one bucket; other.org has its own", async () => {
-    const hr = startHarness({ XSMTP_VERIFY_RATE: "2" });
+    const hr = await startHarness({ XSMTP_VERIFY_RATE: "2" });
     try {
-      insertKnownKey(hr.service.context.db, hr.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START);
+      await insertKnownKey(hr.service.context.store, hr.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START);
       const { signature, sent } = sign(aliceMessage(), { keyId: "laptop", secret: SECRET, t: T });
       assert.equal((await hr.request(verifyIq("o1", signature, sent, "mx@a.mallory.org/gw")))?.attrs.type, "result");
       assert.equal((await hr.request(verifyIq("o2", signature, sent, "mx@mallory.org/gw")))?.attrs.type, "result");

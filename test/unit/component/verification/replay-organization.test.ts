@@ -20,13 +20,13 @@ let signed: ReturnType<typeof sign>;
 
 describe("replay detection by organizational domain", () => {
   before(async () => {
-    h = startHarness();
-    insertKnownKey(h.service.context.db, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
+    h = await startHarness();
+    await insertKnownKey(h.service.context.store, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
     signed = sign(aliceMessage(), { keyId: "laptop", secret: SECRET, t: TEST_CLOCK_START / 1000 });
     await h.request(iq("set", "s1", "alice@example.org/phone",
       publish(`<progress xmlns='urn:xmpp:xsmtp:progress:0' stage='submitted' recipients='1'><recipient-domain>other.org</recipient-domain></progress>`)));
   });
-  after(() => h.stop());
+  after(async () => h.stop());
 
   const replayOf = async (id: string, from: string) =>
     (await h.request(verifyIq(id, signed.signature, signed.sent, from)))?.getChild("verification", NS)?.attrs;

@@ -34,12 +34,12 @@ describe("the verify IQ (PROTOCOL.md §5)", () => {
     return { id, reply: await h.request(verifyIq(id, signature, sent, from)) };
   };
 
-  before(() => {
-    h = startHarness({ XSMTP_VERIFY_RATE: "1000" });
-    const db = h.service.context.db;
-    insertKnownKey(db, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
+  before(async () => {
+    h = await startHarness({ XSMTP_VERIFY_RATE: "1000" });
+    const db = h.service.context.store;
+    await insertKnownKey(db, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
   });
-  after(() => h.stop());
+  after(async () => h.stop());
 
   it("the §9 vector passes, with from, message-id and seen", async () => {
     const v = vectors.vectors[0];
@@ -147,18 +147,18 @@ describe("the verify IQ (PROTOCOL.md §5)", () => {
   }
 
   it("a revoked key fails key-revoked, even when the signature is also expired (§5 order)", async () => {
-    const db = h.service.context.db;
-    insertKnownKey(db, h.masterKey, "alice@example.org", "old-phone", SECRET, TEST_CLOCK_START - 86_400_000);
-    db.prepare("UPDATE keys SET revoked_at = ? WHERE key_id = 'old-phone'").run(TEST_CLOCK_START - 1000);
+    const db = h.service.context.store;
+    await insertKnownKey(db, h.masterKey, "alice@example.org", "old-phone", SECRET, TEST_CLOCK_START - 86_400_000);
+    await db.identity.revokeKey(TEST_CLOCK_START - 1000, "alice@example.org", "old-phone");
     const { signature, sent } = sign(aliceMessage(), { keyId: "old-phone", secret: SECRET, t: T - 100, x: T - 1 });
     const { id, reply: r } = await ask(signature, sent);
     assertStanza(r, reply(id, `<verification xmlns='${NS}' result='fail' reason='key-revoked' jid='alice@example.org' key='old-phone'/>`));
   });
 
   it("a retired key verifies mail signed before it was retired and fails key-retired after", async () => {
-    const db = h.service.context.db;
-    insertKnownKey(db, h.masterKey, "alice@example.org", "desktop", SECRET, TEST_CLOCK_START - 86_400_000);
-    db.prepare("UPDATE keys SET retired_at = ? WHERE key_id = 'desktop'").run(TEST_CLOCK_START - 3600_000);
+    const db = h.service.context.store;
+    await insertKnownKey(db, h.masterKey, "alice@example.org", "desktop", SECRET, TEST_CLOCK_START - 86_400_000);
+    await db.identity.retireKey(TEST_CLOCK_START - 3600_000, "alice@example.org", "desktop");
     const before = sign(aliceMessage({ "Message-ID": "<old@x>" }), { keyId: "desktop", secret: SECRET, t: T - 7200 });
     const r1 = await ask(before.signature, before.sent);
     assert.equal(r1.reply?.getChild("verification", NS)?.attrs.result, "pass");
@@ -193,7 +193,7 @@ describe("the verify IQ (PROTOCOL.md §5)", () => {
     );
   });
 
-  it("no reply ever contains the secret or the expected MAC", () => {
+  it("no reply ever contains the secret or the expected MAC", async () => {
     const secretB64 = SECRET.toString("base64");
     for (const stanza of h.sent) {
       const text = stanza.toString();
@@ -204,9 +204,9 @@ describe("the verify IQ (PROTOCOL.md §5)", () => {
 
 describe("verification rate limit", () => {
   it("past XSMTP_VERIFY_RATE per domain answers resource-constraint (wait); other domains are unaffected", async () => {
-    const h = startHarness({ XSMTP_VERIFY_RATE: "2" });
+    const h = await startHarness({ XSMTP_VERIFY_RATE: "2" });
     try {
-      insertKnownKey(h.service.context.db, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START);
+      await insertKnownKey(h.service.context.store, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START);
       const { signature, sent } = sign(aliceMessage(), { keyId: "laptop", secret: SECRET, t: T });
       for (const id of ["r1", "r2"]) {
         const r = await h.request(verifyIq(id, signature, sent));
@@ -227,10 +227,10 @@ describe("verification rate limit", () => {
 
 describe("identity disco node (PROTOCOL.md §7)", () => {
   it("answers the feature and a form with enrolled-since and active key ids; unknown JIDs item-not-found", async () => {
-    const h = startHarness();
+    const h = await startHarness();
     try {
       const core = h.service.features.identities.core;
-      const issued = core.enroll("alice@example.org", "laptop");
+      const issued = (await core.enroll("alice@example.org", "laptop"));
       assert.ok(typeof issued !== "string", String(issued));
       const r = await h.request(
         `<iq type='get' id='d1' from='mx@other.org/gw' to='xsmtp.example.org'><query xmlns='http://jabber.org/protocol/disco#info' node='alice@example.org'/></iq>`,

@@ -1,5 +1,6 @@
 // Child-process helpers shared by the server harnesses.
 import { execFile, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { chown, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -36,4 +37,52 @@ export async function chownTree(path: string, ids: { uid: number; gid: number })
 export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+/** State letter and parent pid of a process (from /proc), or undefined once it is gone. */
+function procStat(pid: number): { state: string; ppid: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (comm) S ppid ...": comm may hold spaces and parentheses, so split after the last ")".
+    const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: state!, ppid: Number(ppid) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pids whose parent is `pid`: the children of a server that puts each one in its own session. */
+function childPids(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((candidate) => procStat(candidate)?.ppid === pid);
+}
+
+/** False once `pid` has exited; a zombie counts as exited (it holds no memory, files or sockets). */
+export function processRuns(pid: number): boolean {
+  const stat = procStat(pid);
+  return stat !== undefined && stat.state !== "Z" && stat.state !== "X";
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // ESRCH: already gone.
+  }
+}
+
+/**
+ * SIGKILL to a server and all its children at once, as a crash of the host
+ * would, for servers whose children leave its process group (PostgreSQL's
+ * backends each call setsid, so killGroup would reach the postmaster alone and
+ * leave backends answering until they notice). The parent is stopped first so
+ * it forks nothing while its children are listed. Returns the pids killed.
+ */
+export function killWithChildren(parent: number): number[] {
+  signal(parent, "SIGSTOP");
+  const pids = [parent, ...childPids(parent)];
+  for (const pid of pids) signal(pid, "SIGKILL");
+  return pids;
 }

@@ -3,10 +3,11 @@
 // and the servers stop (and Prosody restarts) cleanly. Observations that the
 // component's reconnect logic depends on are asserted, not just logged.
 import assert from "node:assert/strict";
-import { after, before, describe, test, type TestContext } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { xml } from "@xmpp/client";
 import type { Client } from "@xmpp/client";
 import { attachComponent, detachComponent, type ComponentAttempt } from "../../support/component-probe.js";
+import { timed } from "../../support/timed.js";
 import { startEjabberd, type EjabberdInstance } from "../../../devtools/servers/ejabberd.js";
 import { startProsody, type ProsodyInstance } from "../../../devtools/servers/prosody.js";
 import { waitFor } from "../../../devtools/servers/wait.js";
@@ -14,16 +15,6 @@ import { closeClient, connectClient } from "../../../devtools/xmpp-client.js";
 
 const secret = "test-secret-with-\"quotes\"-and-\\backslash";
 const DISCO_INFO = "http://jabber.org/protocol/disco#info";
-
-/** Runs `action`, reporting its duration (hooks have no t.diagnostic, so they pass none). */
-async function timed<T>(t: TestContext | undefined, label: string, action: () => Promise<T>): Promise<T> {
-  const startedAt = performance.now();
-  const result = await action();
-  const line = `${label}: ${Math.round(performance.now() - startedAt)} ms`;
-  if (t) t.diagnostic(line);
-  else console.log(line);
-  return result;
-}
 
 /** disco#info (XEP-0030 §3.1) to a server domain: a result with a server identity. */
 async function assertServerDiscoInfo(c: Client, domain: string): Promise<void> {

@@ -66,14 +66,14 @@ if (milter === "only") {
 }
 try {
   step("seeding");
-  const { masterKey, db } = createState(dir);
+  const { masterKey, store } = await createState(dir);
   let t = performance.now();
-  seedUsers(db, masterKey, USERS);
+  await seedUsers(store, masterKey, USERS);
   figures.seed_users_s = (performance.now() - t) / 1000;
   t = performance.now();
-  seedProgress(db, PROGRESS_ITEMS, USERS);
+  await seedProgress(store, PROGRESS_ITEMS, USERS);
   figures.seed_progress_s = (performance.now() - t) / 1000;
-  db.close();
+  await store.close();
 
   // No component port yet: the core bench runs the service without connecting.
   const env = xsmtpEnv({

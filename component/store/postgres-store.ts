@@ -12,12 +12,14 @@ import { postgresIdentityStorage } from "../keys/pg-identity-storage.js";
 import { postgresProgressStorage } from "../progress/pg-progress-storage.js";
 import { postgresVerificationStorage } from "../verification/pg-verification-storage.js";
 import { migratePostgres } from "./pg-migrate.js";
-import { createPool, isPostgresUnavailable, poolSql, type PoolOptions } from "./postgres-sql.js";
+import { createPool, isPostgresUnavailable, poolSql, type PoolOptions, type Sql } from "./postgres-sql.js";
 import { sharedRead } from "./shared-read.js";
 import type { Storages, Store, WriteBatcher } from "./store.js";
 
 export interface PostgresStore extends Store {
   readonly engine: "postgres";
+  /** The pool itself, for what only PostgreSQL has (bulk seeding, tests that look at tables). */
+  readonly sql: Sql;
 }
 
 export async function openPostgresStore(url: string, options: PoolOptions = {}): Promise<PostgresStore> {
@@ -44,6 +46,7 @@ export async function openPostgresStore(url: string, options: PoolOptions = {}):
   const generation = sharedRead(async () => String((await sql.query<{ n: number }>("SELECT n FROM identity_generation"))[0]!.n));
   return {
     engine: "postgres",
+    sql,
     ...storages,
     writes,
     identityVersion: generation,

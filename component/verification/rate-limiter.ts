@@ -29,6 +29,9 @@ export type SharedBuckets = (name: string, want: number, perMinute: number, now:
 
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
+  /** Tokens leased from the shared buckets, spent from memory until they lapse. */
+  private readonly leases = new Map<string, { tokens: number; until: number; empty: boolean }>();
+  private readonly fetching = new Map<string, Promise<void>>();
 
   constructor(
     private readonly perMinute: number,
@@ -42,17 +45,34 @@ export class RateLimiter {
   }
 
   private async takeLeased(domain: string, shared: SharedBuckets): Promise<boolean> {
-    const now = this.clock.now();
-    const lease = this.buckets.get(domain);
-    if (lease && lease.tokens >= 1 && now - lease.at < LEASE_MS) {
-      lease.tokens -= 1;
-      return true;
+    for (;;) {
+      const now = this.clock.now();
+      const lease = this.leases.get(domain);
+      if (lease && now < lease.until) {
+        if (lease.tokens >= 1) {
+          lease.tokens -= 1;
+          return true;
+        }
+        // The store said the bucket was empty: it will not refill a token before `until`.
+        if (lease.empty) return false;
+      }
+      // Requests arriving while a lease is being fetched wait for it rather than each fetching one.
+      const inFlight = this.fetching.get(domain);
+      if (inFlight) {
+        await inFlight;
+        continue;
+      }
+      const want = Math.max(1, Math.floor(this.perMinute * LEASE_SHARE));
+      const fetch = shared(domain, want, this.perMinute, now)
+        .then((got) => {
+          if (this.leases.size >= MAX_DOMAINS) this.leases.clear();
+          const until = got > 0 ? now + LEASE_MS : now + 60_000 / this.perMinute;
+          this.leases.set(domain, { tokens: got, until, empty: got < 1 });
+        })
+        .finally(() => this.fetching.delete(domain));
+      this.fetching.set(domain, fetch);
+      await fetch;
     }
-    const got = await shared(domain, Math.max(1, Math.floor(this.perMinute * LEASE_SHARE)), this.perMinute, now);
-    if (got < 1) return false;
-    if (this.buckets.size >= MAX_DOMAINS) this.buckets.clear();
-    this.buckets.set(domain, { tokens: got - 1, at: now });
-    return true;
   }
 
   private takeLocal(domain: string): boolean {

@@ -1,14 +1,16 @@
 /**
- * Fills a database file with the population the benchmarks and reliability
+ * Fills a store with the population the benchmarks and reliability
  * tests run against: enrolled users with sealed secrets, and progress items,
  * in one transaction each (bulk inserts take seconds that way, not minutes).
  * Secrets are derived from the JID so a client can sign without a lookup.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { keyStatements } from "../../component/keys/key-store.js";
 import { sealSecret } from "../../component/keys/sealed-secret.js";
-import { openDatabase, type Db } from "../../component/store/database.js";
+import { openStore } from "../../component/store/open-store.js";
+import type { PostgresStore } from "../../component/store/postgres-store.js";
+import type { SqliteStore } from "../../component/store/sqlite-store.js";
+import type { Store } from "../../component/store/store.js";
 import { stateFiles } from "../xsmtp-env.js";
 
 export const KEY_ID = "k1";
@@ -26,39 +28,59 @@ export function writeMasterKey(file: string): Buffer {
 
 /**
  * Starts a state folder (xsmtp-env.ts's stateDir) to seed before `xsmtp run`
- * starts on it: a fresh master key file and the opened, migrated database.
- * The caller seeds and closes the database.
+ * starts on it: a fresh master key file and the opened, migrated store
+ * (SQLite, or PostgreSQL in the tests' PostgreSQL pass). The caller seeds
+ * and closes the store.
  */
-export function createState(dir: string): { masterKey: Buffer; db: Db } {
+export async function createState(dir: string): Promise<{ masterKey: Buffer; store: Store }> {
   const { database, keyFile } = stateFiles(dir);
   const masterKey = writeMasterKey(keyFile);
-  return { masterKey, db: openDatabase(database) };
+  return { masterKey, store: await openStore(database) };
 }
 
-/** Enrolls users 1..n, each with key k1 and its own address. */
-export function seedUsers(db: Db, masterKey: Buffer, n: number, at = Date.now()): void {
-  const s = keyStatements(db);
-  db.transaction(() => {
+/** Enrolls users 1..n, each with key k1 and its own address, in one transaction. */
+export async function seedUsers(store: Store, masterKey: Buffer, n: number, at = Date.now()): Promise<void> {
+  await store.identity.transaction(async (tx) => {
     for (let i = 1; i <= n; i++) {
       const jid = userJid(i);
-      s.insertUser.run(jid, at);
-      s.insertAddress.run(jid, jid);
+      await tx.insertUser(jid, at);
+      await tx.setAddresses(jid, [jid]);
       const { nonce, sealed } = sealSecret(masterKey, jid, KEY_ID, userSecret(jid));
-      s.insertKey.run(jid, KEY_ID, "bench", nonce, sealed, at);
+      await tx.insertKey(jid, KEY_ID, "bench", nonce, sealed, at);
     }
-  })();
+  });
 }
 
 /** `items` progress items over nodes of 100 items each (the cap), owned round-robin by users 1..owners. */
-export function seedProgress(db: Db, items: number, owners: number, at = Date.now()): void {
+export async function seedProgress(store: Store, items: number, owners: number, at = Date.now()): Promise<void> {
   const nodes = Math.ceil(items / 100);
+  if (store.engine === "postgres") {
+    const { sql } = store as PostgresStore;
+    await sql.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO progress_nodes (message_id, owner, created_at, last_seq)
+         SELECT 'seed-' || i || '@example.org', 'u' || lpad((1 + (i - 1) % $2)::text, 6, '0') || '@example.org', $3, 100
+         FROM generate_series(1, $1) AS i`,
+        [nodes, owners, at],
+      );
+      await tx.query(
+        `INSERT INTO progress_items (owner, message_id, seq, stage, at, by, publisher)
+         SELECT 'u' || lpad((1 + (i / 100) % $2)::text, 6, '0') || '@example.org',
+                'seed-' || (1 + i / 100) || '@example.org', 1 + i % 100, 'relayed', $3, 'example.org', 'example.org'
+         FROM generate_series(0, $1 - 1) AS i`,
+        [items, owners, at],
+      );
+    });
+    return;
+  }
+  const { db } = store as SqliteStore;
   db.transaction(() => {
     db.prepare(
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < CAST(? AS INTEGER))
        INSERT INTO progress_nodes (message_id, owner, created_at, last_seq)
        SELECT 'seed-' || i || '@example.org', 'u' || substr('000000' || (1 + (i - 1) % CAST(? AS INTEGER)), -6) || '@example.org', ?, 100 FROM n`,
     ).run(nodes, owners, at);
-    // Items name their node by owner and Message-ID (migrations/004): the owner by the same round-robin.
+    // Items name their node by owner and Message-ID (migrations/sqlite/004): the owner by the same round-robin.
     db.prepare(
       `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < CAST(? AS INTEGER) - 1)
        INSERT INTO progress_items (owner, message_id, seq, stage, at, by, publisher)

@@ -35,9 +35,9 @@ export interface Stack {
 export async function startStack(opts: { users?: number; env?: Record<string, string> } = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), "xsmtp-rel-"));
   const { database } = stateFiles(dir);
-  const { masterKey, db } = createState(dir);
-  seedUsers(db, masterKey, opts.users ?? 100);
-  db.close();
+  const { masterKey, store } = await createState(dir);
+  await seedUsers(store, masterKey, opts.users ?? 100);
+  await store.close();
   const prosody = await startProsody({ componentSecret: SECRET });
   const env = xsmtpEnv({
     componentPort: prosody.componentPort,

@@ -10,6 +10,7 @@ import { silentLogger } from "../../component/log/logger.js";
 import type { Clock } from "../../component/service-context.js";
 import { startService, type RunningService } from "../../component/service.js";
 import { randomBytes } from "node:crypto";
+import type { Store } from "../../component/store/store.js";
 import { openTestStore } from "./test-store.js";
 import { TEST_ADMIN, xsmtpEnv } from "../../devtools/xsmtp-env.js";
 
@@ -29,7 +30,8 @@ export interface Harness {
 
 export const TEST_CLOCK_START = Date.parse("2026-11-28T10:00:00Z");
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** `store`: the store to run on (default a fresh test store, closed at stop()). */
+export async function startHarness(env: Record<string, string> = {}, store?: Store): Promise<Harness> {
   const config = loadConfig({
     env: xsmtpEnv({ admins: TEST_ADMIN, extra: env }),
     require: "component",
@@ -37,7 +39,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   let now = TEST_CLOCK_START;
   const clock = { now: () => now, set: (ms: number) => void (now = ms), advance: (ms: number) => void (now += ms) };
   const masterKey = randomBytes(32);
-  const service = startService(config, { log: silentLogger(), clock, store: await openTestStore(), masterKey, connect: false });
+  const service = startService(config, { log: silentLogger(), clock, store: store ?? (await openTestStore()), masterKey, connect: false });
   const sent: xml.Element[] = [];
   let waiter: ((el: xml.Element) => void) | undefined;
   service.connection.xmpp.send = async (el: xml.Element) => {

@@ -1,49 +1,39 @@
 // Starts a private ejabberd 23.01 for integration tests, configured from the
 // ejabberd.example.yml checked into the repo, on free loopback ports in a temp
-// dir, as its own Erlang node so it cannot collide with another instance.
-//
-// ejabberdctl reads /etc/ejabberd/ejabberdctl.cfg unless given --ctl-config,
-// and that file would reset the config path: each instance gets its own.
+// dir, as its own Erlang node so it cannot collide with another instance
+// (ejabberd-cluster.ts joins two of them).
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { replaceOnce, yamlString } from "./config-text.js";
-import { readTextIfAny, startPrivateServer, watchStartup, type Ports, type PrivateServer } from "./private-server.js";
+import { renderConfig, renderCtlConfig, type EjabberdOptions } from "./ejabberd-config.js";
+import { readTextIfAny, startPrivateServer, watchStartup, type Ports, type PrivateServer, type StartupSigns } from "./private-server.js";
 import { isRoot, run, userIds } from "./process.js";
 import { onTestProcessExit } from "./reaper.js";
 
-export interface EjabberdOptions {
-  componentSecret: string;
-  /** Default "xsmtp.example.org". */
-  componentDomain?: string;
-  /** Default ["example.org", "other.org"]. */
-  hosts?: string[];
-  /** More component domains on the same listener and secret (the benchmark's echo component). */
-  extraComponents?: string[];
+/**
+ * stop() is `ejabberdctl stop` then `stopped`; kill() SIGKILLs the Erlang VM;
+ * log() is ejabberd.log and error.log.
+ */
+export interface EjabberdInstance extends PrivateServer {
+  /** The Erlang node name, e.g. xsmtp-test-0a1b2c3d4e5f@localhost. */
+  node: string;
+  /** Runs `ejabberdctl ARGS` against this node; resolves to its stdout. */
+  ctl(...args: string[]): Promise<string>;
+  /**
+   * `join_cluster PEER`: this node drops its own Mnesia data and restarts
+   * ejabberd as a member of PEER's cluster. Resolves once its listeners accept
+   * again (the command returns before the restart even begins).
+   */
+  joinCluster(peer: string): Promise<void>;
 }
-
-/** stop() is `ejabberdctl stop` then `stopped`; kill() SIGKILLs the Erlang VM; log() is ejabberd.log and error.log. */
-export type EjabberdInstance = PrivateServer;
+export type { BalancingType, EjabberdOptions } from "./ejabberd-config.js";
 
 // Compiled to dist/devtools/servers/ejabberd.js: the repo root is three levels up.
 const exampleConfig = fileURLToPath(new URL("../../../ejabberd.example.yml", import.meta.url));
 const startTimeoutMs = 20_000;
-
-function renderConfig(example: string, ports: Ports, options: EjabberdOptions): string {
-  const hosts = options.hosts ?? ["example.org", "other.org"];
-  let text = example;
-  text = replaceOnce(text, "hosts: [example.org]", `hosts: [${hosts.map(yamlString).join(", ")}]`);
-  text = replaceOnce(text, "port: 5222", `port: ${ports.c2s}`);
-  text = replaceOnce(text, "port: 5347", `port: ${ports.component}`);
-  text = replaceOnce(text, `"xsmtp.example.org":`, `${yamlString(options.componentDomain ?? "xsmtp.example.org")}:`);
-  const password = `password: ${yamlString(options.componentSecret)}`;
-  const extra = (options.extraComponents ?? []).map((d) => `\n      ${yamlString(d)}:\n        ${password}`).join("");
-  text = replaceOnce(text, `password: "change-me-to-a-long-random-secret"`, password + extra);
-  return text;
-}
 
 export async function startEjabberd(options: EjabberdOptions): Promise<EjabberdInstance> {
   const dir = await mkdtemp(join(tmpdir(), "xsmtp-ejabberd-"));
@@ -57,19 +47,11 @@ export async function startEjabberd(options: EjabberdOptions): Promise<EjabberdI
   const example = await readFile(exampleConfig, "utf8");
   const owner = isRoot ? await userIds("ejabberd") : undefined;
   // A unique node name and cookie: several instances (and the packaged one) can coexist.
-  const node = `xsmtp-test-${randomBytes(6).toString("hex")}@localhost`;
-  await writeFile(
-    ctlConfig,
-    [
-      `ERLANG_NODE=${node}`,
-      `EJABBERD_CONFIG_PATH=${configPath}`,
-      `SPOOL_DIR=${spoolDir}`,
-      `LOGS_DIR=${logsDir}`,
-      `EJABBERD_PID_PATH=${pidPath}`,
-      `ERL_OPTIONS="-setcookie ${randomBytes(12).toString("hex")}"`,
-      "",
-    ].join("\n"),
-  );
+  const erlang = options.erlang ?? {
+    node: `xsmtp-test-${randomBytes(6).toString("hex")}@localhost`,
+    cookie: randomBytes(12).toString("hex"),
+  };
+  await writeFile(ctlConfig, renderCtlConfig(erlang, { configPath, spoolDir, logsDir, pidPath }));
 
   const readLog = (): string => readTextIfAny(join(logsDir, "ejabberd.log"));
   const log = (): string => `${readLog()}\n--- error.log ---\n${readTextIfAny(join(logsDir, "error.log"))}`;
@@ -94,6 +76,20 @@ export async function startEjabberd(options: EjabberdOptions): Promise<EjabberdI
     forget();
   }
 
+  /** Reads the log written since `logOffset`: both listeners bound, or a port taken. */
+  function startupSigns(logOffset: number, ports: Ports): StartupSigns {
+    const listening = (fresh: string, module: string, port: number): boolean =>
+      fresh.includes(`Start accepting TCP connections at 127.0.0.1:${port} for ${module}`);
+    return {
+      freshLog: () => readLog().slice(logOffset),
+      portTaken: "Failed to open socket",
+      listening: (fresh) => listening(fresh, "ejabberd_c2s", ports.c2s) && listening(fresh, "ejabberd_service", ports.component),
+      timeoutMs: startTimeoutMs,
+      describe: () => `ejabberd did not come up within ${startTimeoutMs} ms in ${dir}:\n${log()}`,
+      terminate,
+    };
+  }
+
   async function launch(ports: Ports): Promise<"up" | "port-taken"> {
     const logOffset = readLog().length;
     forget = onTestProcessExit(() => {
@@ -101,20 +97,10 @@ export async function startEjabberd(options: EjabberdOptions): Promise<EjabberdI
       rmSync(dir, { recursive: true, force: true });
     });
     await ctl("start"); // detaches at once
-    const listening = (fresh: string, module: string, port: number): boolean =>
-      fresh.includes(`Start accepting TCP connections at 127.0.0.1:${port} for ${module}`);
-    const outcome = await watchStartup(ports, {
-      freshLog: () => readLog().slice(logOffset),
-      portTaken: "Failed to open socket",
-      listening: (fresh) => listening(fresh, "ejabberd_c2s", ports.c2s) && listening(fresh, "ejabberd_service", ports.component),
-      timeoutMs: startTimeoutMs,
-      describe: () => `ejabberd did not come up within ${startTimeoutMs} ms in ${dir}:\n${log()}`,
-      terminate,
-    });
-    return outcome === "up" ? "up" : "port-taken";
+    return (await watchStartup(ports, startupSigns(logOffset, ports))) === "up" ? "up" : "port-taken";
   }
 
-  return startPrivateServer("ejabberd", {
+  const server = await startPrivateServer("ejabberd", {
     dir,
     configPath,
     renderConfig: (ports) => renderConfig(example, ports, options),
@@ -127,4 +113,16 @@ export async function startEjabberd(options: EjabberdOptions): Promise<EjabberdI
     kill: hardKill,
     log,
   });
+  return {
+    ...server,
+    node: erlang.node,
+    ctl,
+    async joinCluster(peer) {
+      const logOffset = readLog().length;
+      await ctl("join_cluster", peer);
+      const ports = { c2s: server.c2sPort, component: server.componentPort };
+      const outcome = await watchStartup(ports, startupSigns(logOffset, ports));
+      if (outcome !== "up") throw new Error(`ejabberd ${erlang.node} did not come back after join_cluster ${peer} (${outcome}):\n${log()}`);
+    },
+  };
 }

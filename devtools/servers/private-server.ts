@@ -18,7 +18,7 @@ export interface PrivateServer {
   httpPort?: number;
   dir: string;
   register(user: string, host: string, password: string): Promise<void>;
-  /** Stop the server, wait for it to exit, remove the temp dir. */
+  /** Stop the server, wait for it to exit, remove the temp dir; later calls return the same promise. */
   stop(): Promise<void>;
   /** Stop, then start on the same ports and data; resolves once both ports accept again. */
   restart(): Promise<void>;
@@ -125,15 +125,18 @@ export async function startPrivateServer(name: string, parts: ServerParts): Prom
     else if (attempt >= 3) throw new Error(`${name} could not bind free ports three times:\n${parts.log()}`);
   }
   const bound = ports;
+  let stopping: Promise<void> | undefined;
   return {
     c2sPort: bound.c2s,
     componentPort: bound.component,
     httpPort: bound.http,
     dir: parts.dir,
     register: parts.register,
-    async stop() {
-      await parts.terminate();
-      await rm(parts.dir, { recursive: true, force: true });
+    stop() {
+      // Once only: a second stop must not run the server's tools again with
+      // its config gone (ejabberdctl would fall back to the packaged node).
+      stopping ??= parts.terminate().then(() => rm(parts.dir, { recursive: true, force: true }));
+      return stopping;
     },
     async restart() {
       await parts.terminate();

@@ -34,10 +34,17 @@ const list = (raw: string) =>
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
 
+/**
+ * One xmpp://host:port, or several separated by commas: the component ports
+ * of a cluster's nodes, tried in turn when the current one is gone.
+ */
 function service(raw: string) {
-  const match = /^xmpp:\/\/([^/:]+|\[[0-9a-fA-F:]+\]):([0-9]{1,5})$/.exec(raw);
-  if (!match || Number(match[2]) > 65535) return { invalid: "expected xmpp://host:port of the server's component port" };
-  return raw;
+  const endpoints = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const endpoint of endpoints) {
+    const match = /^xmpp:\/\/([^/:]+|\[[0-9a-fA-F:]+\]):([0-9]{1,5})$/.exec(endpoint);
+    if (!match || Number(match[2]) > 65535) return { invalid: "expected xmpp://host:port of the server's component port (several: comma-separated)" };
+  }
+  return endpoints.length ? endpoints.join(",") : { invalid: "expected xmpp://host:port of the server's component port" };
 }
 
 function domain(raw: string) {
@@ -81,7 +88,7 @@ function logLevel(raw: string) {
 const THIRTY_DAYS_S = 30 * 24 * 3600;
 
 export const settings = {
-  service: { env: "XSMTP_SERVICE", description: "xmpp://host:port of the XMPP server's component port (XEP-0114)", parse: service },
+  service: { env: "XSMTP_SERVICE", description: "xmpp://host:port of the XMPP server's component port (XEP-0114); a cluster's nodes comma-separated, tried in turn", parse: service },
   domain: { env: "XSMTP_DOMAIN", description: "the component's JID, e.g. xsmtp.example.org", parse: domain },
   secret: { env: "XSMTP_SECRET", description: "the component secret shared with the XMPP server", parse: text, secret: true },
   database: { env: "XSMTP_DATABASE", description: "SQLite database file (created when missing)", default: "./xsmtp.sqlite", parse: text },

@@ -3,7 +3,11 @@
  * second forever, even after the server refused our secret, so it is replaced:
  * a refused handshake (`not-authorized`) or a JID already attached
  * (`conflict`) is fatal and reported once; anything else is retried with a
- * capped exponential backoff, reset once we are online again.
+ * capped exponential backoff, reset once we are online again. With several
+ * endpoints (a cluster's nodes, comma-separated), each retry goes to the
+ * next one: a node that stops takes its connections with it, and ejabberd
+ * routes a balancing slot's stanzas nowhere until a connection to another
+ * node takes the slot back.
  *
  * References: XEP-0114 §3 (handshake), RFC 6120 §4.9.3 (stream error conditions).
  */
@@ -20,6 +24,7 @@ const FATAL_CONDITIONS: Record<string, string> = {
 };
 
 export interface ConnectionOptions {
+  /** xmpp://host:port, or several comma-separated. */
   service: string;
   domain: string;
   secret: string;
@@ -31,6 +36,8 @@ export interface ConnectionOptions {
 export class ComponentConnection {
   readonly xmpp: Component;
   private attempt = 0;
+  private readonly endpoints: string[];
+  private endpoint = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private fatal: Error | undefined;
@@ -42,12 +49,13 @@ export class ComponentConnection {
   constructor(private readonly options: ConnectionOptions) {
     this.log = options.log;
     this.backoff = options.backoff ?? { initial: 100, max: 2000 };
-    this.xmpp = component({ service: options.service, domain: options.domain, password: options.secret });
+    this.endpoints = options.service.split(",");
+    this.xmpp = component({ service: this.endpoints[0]!, domain: options.domain, password: options.secret });
     this.xmpp.reconnect.stop();
     this.xmpp.on("error", (err: Error & { condition?: string }) => this.onError(err));
     this.xmpp.on("online", () => {
       this.attempt = 0;
-      this.log.info({ domain: options.domain, service: options.service }, "online");
+      this.log.info({ domain: options.domain, service: this.endpoints[this.endpoint] }, "online");
       for (const listener of this.onlineListeners) listener();
     });
     // Stanzas are small and answers wait on them: with Nagle's algorithm a
@@ -92,7 +100,8 @@ export class ComponentConnection {
   }
 
   private connectOnce(): void {
-    const { service, domain } = this.options;
+    const { domain } = this.options;
+    const service = this.endpoints[this.endpoint]!;
     const attempt = async () => {
       await this.xmpp.connect(service);
       await this.xmpp.open({ domain });
@@ -127,7 +136,8 @@ export class ComponentConnection {
     clearTimeout(this.timer);
     const delay = Math.min(this.backoff.max, this.backoff.initial * 2 ** this.attempt);
     this.attempt++;
-    this.log.info({ delay_ms: delay }, "disconnected; reconnecting");
+    this.endpoint = (this.endpoint + 1) % this.endpoints.length;
+    this.log.info({ delay_ms: delay, service: this.endpoints[this.endpoint] }, "disconnected; reconnecting");
     this.timer = setTimeout(() => {
       if (this.stopping || this.xmpp.status !== "disconnect") return;
       this.connectOnce();

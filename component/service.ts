@@ -47,6 +47,7 @@ export function startService(config: Config, options: ServiceOptions): RunningSe
     service: config.service,
     domain: config.domain,
     secret: config.secret,
+    standby: config.standby,
     log,
     backoff: options.backoff,
   });

@@ -19,6 +19,7 @@ export interface Config {
   maxSignatureAge: number;
   verifyRate: number;
   selfService: boolean;
+  standby: boolean;
   sessionTimeout: number;
   retention: number;
   logLevel: string;

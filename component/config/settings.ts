@@ -91,7 +91,9 @@ export const settings = {
   service: { env: "XSMTP_SERVICE", description: "xmpp://host:port of the XMPP server's component port (XEP-0114); a cluster's nodes comma-separated, tried in turn", parse: service },
   domain: { env: "XSMTP_DOMAIN", description: "the component's JID, e.g. xsmtp.example.org", parse: domain },
   secret: { env: "XSMTP_SECRET", description: "the component secret shared with the XMPP server", parse: text, secret: true },
-  database: { env: "XSMTP_DATABASE", description: "SQLite database file (created when missing)", default: "./xsmtp.sqlite", parse: text },
+  database: {
+    env: "XSMTP_DATABASE",
+    description: "SQLite database file (created when missing), or a postgres:// URL shared by several instances", default: "./xsmtp.sqlite", parse: text },
   keyFile: {
     env: "XSMTP_KEY_FILE",
     description: "master key that encrypts user secrets at rest (created with mode 0600 when missing)",
@@ -117,6 +119,12 @@ export const settings = {
     description: "verifications per minute allowed from one verifier domain",
     default: 600,
     parse: positiveInt,
+  },
+  standby: {
+    env: "XSMTP_STANDBY",
+    description: "wait as a standby while another instance holds the component JID (Prosody: one connection per component), taking over when it goes",
+    default: false,
+    parse: bool,
   },
   selfService: {
     env: "XSMTP_SELF_SERVICE",

@@ -29,6 +29,12 @@ export interface ConnectionOptions {
   domain: string;
   secret: string;
   log: Logger;
+  /**
+   * A standby instance: `conflict` (another connection holds the JID, as
+   * Prosody allows one per component) means "not yet", retried at the
+   * backoff cap, instead of the end.
+   */
+  standby?: boolean;
   /** First retry delay and the cap, in ms. */
   backoff?: { initial: number; max: number };
 }
@@ -36,6 +42,7 @@ export interface ConnectionOptions {
 export class ComponentConnection {
   readonly xmpp: Component;
   private attempt = 0;
+  private standingBy = false;
   private readonly endpoints: string[];
   private endpoint = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -55,6 +62,7 @@ export class ComponentConnection {
     this.xmpp.on("error", (err: Error & { condition?: string }) => this.onError(err));
     this.xmpp.on("online", () => {
       this.attempt = 0;
+      this.standingBy = false;
       this.log.info({ domain: options.domain, service: this.endpoints[this.endpoint] }, "online");
       for (const listener of this.onlineListeners) listener();
     });
@@ -117,6 +125,13 @@ export class ComponentConnection {
   }
 
   private onError(err: Error & { condition?: string }): void {
+    if (err.condition === "conflict" && this.options.standby) {
+      if (!this.standingBy) this.log.info({ domain: this.options.domain }, "another instance holds the component JID; standing by");
+      this.standingBy = true;
+      // Straight to the cap: a standby asks every few seconds, not ten times a second.
+      this.attempt = Math.max(this.attempt, 16);
+      return;
+    }
     const reason = err.condition ? FATAL_CONDITIONS[err.condition] : undefined;
     if (reason && !this.fatal) {
       this.fatal = new Error(`${reason} (stream error: ${err.condition})`);

@@ -44,6 +44,9 @@ export interface VerifierOptions {
 // The service stopped being there: forget the cached discovery.
 const GONE = new Set(["service-unavailable", "remote-server-not-found", "item-not-found"]);
 
+/** IQ failures that a second try may get past: no answer, or the route to the service gone. */
+const RETRIED = new Set(["timeout", "service-unavailable", "recipient-unavailable", "remote-server-timeout", "remote-server-not-found"]);
+
 export class Verifier {
   #session?: Promise<XmppSession>;
   readonly #services: ServiceCache;
@@ -77,7 +80,7 @@ export class Verifier {
     const { header, jid, sent } = local.ask;
     let reply;
     try {
-      reply = await session.request("get", service, verifyRequest(header.raw, sent));
+      reply = await this.ask(session, service, () => verifyRequest(header.raw, sent));
     } catch (err) {
       this.options.warn(`verification at ${service} failed: ${describe(err)}`);
       if (GONE.has(requestFailureReason(err))) this.#services.forget(domain);
@@ -97,6 +100,24 @@ export class Verifier {
   async close(): Promise<void> {
     const session = await this.#session?.catch(() => undefined);
     await session?.close();
+  }
+
+  /**
+   * Sends the verify IQ, and once more when the first got no answer or an
+   * error that says the route to the service is gone: behind an ejabberd
+   * cluster an instance or node that just died leaves its balancing slot
+   * without a connection for a moment, and a second IQ (a new id) reaches
+   * a live one. A verification may be asked twice; it changes nothing but
+   * the service's counts.
+   */
+  private async ask(session: XmppSession, service: string, request: () => ReturnType<typeof verifyRequest>) {
+    try {
+      return await session.request("get", service, request());
+    } catch (err) {
+      if (!RETRIED.has(requestFailureReason(err))) throw err;
+      this.options.warn(`verification at ${service} failed (${describe(err)}); asking once more`);
+      return session.request("get", service, request());
+    }
   }
 
   private async findService(session: XmppSession, domain: string, ask: SignatureToAsk): Promise<string | null> {

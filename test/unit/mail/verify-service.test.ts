@@ -104,4 +104,41 @@ describe("the verifier with the service (PROTOCOL.md §4, §5)", () => {
     const events = h.sent.map((s) => s.toString()).filter((s) => s.includes("progress/alice@example.org/report-2026-q4@example.org"));
     assert.ok(events.some((e) => e.includes("stage=\"delivered\"") || e.includes("stage='delivered'")), events.join("\n"));
   });
+  it("a verify IQ lost on a dead route (no answer, service-unavailable) is asked once more with a new IQ; a third loss is temperror", async () => {
+    const signed = await ourSign(readFileSync(new URL("long-folded.eml", FIXTURES)), { service: "xsmtp.example.org" });
+    const lossy = (losses: (string | undefined)[]) => {
+      const inner = harnessSession(h, "mx@other.org/gw", []);
+      const sent: string[] = [];
+      return {
+        sent,
+        session: {
+          ...inner,
+          async request(type: "get" | "set", to: string, payload: Parameters<typeof inner.request>[2]) {
+            if (payload.name === "verify" && losses.length) {
+              sent.push("lost");
+              const condition = losses.shift();
+              throw Object.assign(new Error(condition ?? "timed out"), condition ? { condition } : {});
+            }
+            sent.push(payload.name);
+            return inner.request(type, to, payload);
+          },
+        },
+      };
+    };
+    for (const loss of [undefined, "service-unavailable"]) {
+      const { session, sent } = lossy([loss]);
+      const warnings: string[] = [];
+      const report = await check(signed, verifier({ connect: async () => session, warn: (w) => warnings.push(w) }));
+      assert.equal(report.result, "pass", String(loss));
+      assert.deepEqual(sent, ["lost", "verify"]);
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0]!, /asking once more/);
+    }
+    const { session, sent } = lossy([undefined, undefined]);
+    const report = await check(signed, verifier({ connect: async () => session }));
+    assert.deepEqual([report.result, report.reason, sent], ["temperror", "timeout", ["lost", "lost"]]);
+    // A refusal that is the service's answer (not the route's) is not asked again.
+    const refused = lossy(["forbidden"]);
+    assert.deepEqual([(await check(signed, verifier({ connect: async () => refused.session }))).reason, refused.sent], ["forbidden", ["lost"]]);
+  });
 });

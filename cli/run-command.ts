@@ -21,6 +21,13 @@ export function addRunCommand(program: Command): void {
       const log = createLogger(config.logLevel);
       const service = startService(config, { log });
       log.info({ domain: config.domain, database: config.database }, "starting");
+      try {
+        await service.metrics.listening;
+      } catch (err) {
+        say("xsmtp", (err as Error).message);
+        await service.stop();
+        process.exit(1);
+      }
       // The milter listens at once: while the component is still connecting,
       // mail to sign is signed and mail to verify gets temperror (policy).
       const gateway = config.milter ? await startGateway(service, config, log) : undefined;

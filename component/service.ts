@@ -8,6 +8,7 @@ import type { Config } from "./config/config.js";
 import { DiscoRegistry } from "./discovery/registry.js";
 import { wireFeatures, type Features } from "./features.js";
 import type { Logger } from "./log/logger.js";
+import { startMetrics, type RunningMetrics } from "./metrics/wiring.js";
 import { systemClock, type Clock, type ServiceContext } from "./service-context.js";
 import { openDatabase, type Db } from "./store/database.js";
 import { GroupCommit } from "./store/group-commit.js";
@@ -24,6 +25,8 @@ export interface RunningService {
   fatal: Promise<Error>;
   /** Resolves at the first time the component is online. */
   online: Promise<void>;
+  /** The /metrics endpoint (XSMTP_METRICS): `listening` rejects when its address cannot be bound. */
+  metrics: RunningMetrics;
   stop(): Promise<void>;
 }
 
@@ -41,6 +44,8 @@ export interface ServiceOptions {
 export function startService(config: Config, options: ServiceOptions): RunningService {
   const { log } = options;
   const db = options.db ?? openDatabase(config.database);
+  const metrics = startMetrics(config, log);
+  metrics.dbUp(true);
   const cleanups: (() => void)[] = [];
   const connection = new ComponentConnection({
     service: config.service,
@@ -59,12 +64,22 @@ export function startService(config: Config, options: ServiceOptions): RunningSe
     clock: options.clock ?? systemClock,
     router: new IqRouter(log),
     disco: new DiscoRegistry(),
+    metrics,
     send: (stanza: xml.Element) =>
       connection.send(stanza).catch((err: Error) => log.warn({ reason: err.message, to: stanza.attrs.to }, "stanza not sent")),
     onStop: (cleanup) => cleanups.push(cleanup),
   };
-  const features = wireFeatures(context, { masterKey: options.masterKey });
+  let features: Features;
+  try {
+    features = wireFeatures(context, { masterKey: options.masterKey });
+  } catch (err) {
+    // A refused key file, say: the endpoint already listening must not keep the process alive.
+    void metrics.stop();
+    throw err;
+  }
   useRouter(connection.xmpp, context.router);
+  // Every status change (connecting, online, disconnect, offline...), so a lost stream reads 0 at once.
+  connection.xmpp.on("status", (status: string) => metrics.xmppOnline(status === "online"));
 
   const fatal = new Promise<Error>((resolve) => connection.onFatal(resolve));
   const online = new Promise<void>((resolve) => connection.onOnline(resolve));
@@ -73,11 +88,12 @@ export function startService(config: Config, options: ServiceOptions): RunningSe
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
+      await metrics.stop();
       await connection.stop();
       for (const cleanup of cleanups) cleanup();
       context.writes.flush();
       context.deferred.flush();
       if (!options.db) db.close();
     })());
-  return { context, features, connection, fatal, online, stop };
+  return { context, features, connection, fatal, online, metrics, stop };
 }

@@ -1,6 +1,7 @@
 /**
  * `xsmtp run`: attach the component to the XMPP server and serve until
- * SIGTERM/SIGINT (clean exit 0) or a fatal connection error (exit 1).
+ * SIGTERM/SIGINT (clean exit 0) or a connection the server refuses for good
+ * (EXIT_REFUSED_BY_SERVER, 78), which a supervisor must not restart.
  */
 import type { Command } from "commander";
 import { loadConfig } from "../component/config/config.js";
@@ -8,7 +9,7 @@ import { createLogger } from "../component/log/logger.js";
 import { startService } from "../component/service.js";
 import { settingsHelp } from "./config-help.js";
 import { startGateway } from "./gateway-wiring.js";
-import { say } from "./errors.js";
+import { EXIT_REFUSED_BY_SERVER, say } from "./errors.js";
 
 export function addRunCommand(program: Command): void {
   program
@@ -47,6 +48,6 @@ export function addRunCommand(program: Command): void {
       const err = await service.fatal;
       say("xsmtp", err.message);
       await stopAll();
-      process.exit(1);
+      process.exit(EXIT_REFUSED_BY_SERVER);
     });
 }

@@ -26,7 +26,11 @@ export function sqliteEngine(file: string): StoreEngine {
     exists: async () => existsSync(file),
 
     async backupStore(dest) {
-      const source = new Database(file, { readonly: true, fileMustExist: true });
+      // Read-write although it only reads: closing the last connection to a
+      // WAL database removes its -wal and -shm files, which a read-only one
+      // leaves behind, owned by whoever ran the backup (root, say, whose
+      // -shm the service's user then cannot open).
+      const source = new Database(file, { fileMustExist: true });
       try {
         source.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
         // All pages in one step, so in one read transaction: one consistent
@@ -74,7 +78,7 @@ export function sqliteEngine(file: string): StoreEngine {
       if (!existsSync(file)) return false;
       let db: Database.Database | undefined;
       try {
-        db = new Database(file, { readonly: true, fileMustExist: true });
+        db = new Database(file, { fileMustExist: true }); // read-write for the same reason as backupStore's
         const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
         return tables.some((t) => db!.prepare(`SELECT EXISTS (SELECT 1 FROM "${t.replaceAll('"', '""')}")`).pluck().get() === 1);
       } catch (err) {

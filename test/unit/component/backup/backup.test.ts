@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -122,6 +122,13 @@ describe("backup and restore (SQLite)", () => {
     assert.deepEqual(readFileSync(join(out, "master.key")), readFileSync(live.keyFile));
     // One self-contained file: not in WAL mode, so nothing else is needed beside it.
     assert.equal(readFileSync(join(out, "store.sqlite"))[18], 1);
+  });
+
+  it("a backup of a store nobody has open leaves no -wal or -shm file beside it", async () => {
+    const live = freshState(10);
+    const taken = await takeBackup(live, join(live.dir, "backup"));
+    assert.ok(!("reason" in taken));
+    assert.deepEqual(readdirSync(live.dir).sort(), ["backup", "xsmtp.key", "xsmtp.sqlite"]);
   });
 
   it("a backup goes only into a new or empty folder, and needs the key file unless told to leave it out", async () => {

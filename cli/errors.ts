@@ -12,6 +12,16 @@ import { SignatureOptionError } from "../mail/sign/sign-fields.js";
 import { UnsignableMessageError } from "../mail/sign/sign-stream.js";
 import { SignerConfigError } from "../mail/sign/signer-config.js";
 
+/**
+ * `xsmtp run`'s exit codes, which a supervisor reads (contrib/systemd/):
+ * 0 after SIGTERM/SIGINT; 2 a bad setting, key file or schema; this one when
+ * the XMPP server refused the component for good (wrong secret, JID already
+ * attached, unknown host). Restarting cannot help any of those, while any
+ * other code (1 for a crash, 70 for an unexpected error) may pass with a
+ * restart. 78 is sysexits.h's EX_CONFIG.
+ */
+export const EXIT_REFUSED_BY_SERVER = 78;
+
 /** An error whose message is meant for the person at the terminal. */
 export class UsageError extends Error {
   constructor(

@@ -1,6 +1,7 @@
 /**
  * `xsmtp run`: attach the component to the XMPP server and serve until
- * SIGTERM/SIGINT (clean exit 0) or a fatal connection error (exit 1).
+ * SIGTERM/SIGINT (clean exit 0) or a connection the server refuses for good
+ * (EXIT_REFUSED_BY_SERVER, 78), which a supervisor must not restart.
  */
 import type { Command } from "commander";
 import { loadConfig } from "../component/config/config.js";
@@ -9,7 +10,7 @@ import { startService } from "../component/service.js";
 import { describeDatabase, openStore } from "../component/store/open-store.js";
 import { settingsHelp } from "./config-help.js";
 import { startGateway } from "./gateway-wiring.js";
-import { say } from "./errors.js";
+import { EXIT_REFUSED_BY_SERVER, say } from "./errors.js";
 
 export function addRunCommand(program: Command): void {
   program
@@ -23,6 +24,13 @@ export function addRunCommand(program: Command): void {
       const store = await openStore(config.database);
       const service = startService(config, { log, store });
       log.info({ domain: config.domain, database: describeDatabase(config.database) }, "starting");
+      try {
+        await service.metrics.listening;
+      } catch (err) {
+        say("xsmtp", (err as Error).message);
+        await service.stop();
+        process.exit(1);
+      }
       // The milter listens at once: while the component is still connecting,
       // mail to sign is signed and mail to verify gets temperror (policy).
       const gateway = config.milter ? await startGateway(service, config, log) : undefined;
@@ -42,6 +50,6 @@ export function addRunCommand(program: Command): void {
       const err = await service.fatal;
       say("xsmtp", err.message);
       await stopAll();
-      process.exit(1);
+      process.exit(EXIT_REFUSED_BY_SERVER);
     });
 }

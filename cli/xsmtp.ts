@@ -10,6 +10,8 @@ import { addUserCommand } from "./user-command.js";
 import { addSignCommand } from "./sign-command.js";
 import { addVerifyCommand } from "./verify-command.js";
 import { addSendmailCommand, sendmailMain } from "./sendmail-command.js";
+import { addBackupCommand } from "./backup-command.js";
+import { addRestoreCommand } from "./restore-command.js";
 import { reportAndExit } from "./errors.js";
 
 const program = new Command()
@@ -24,6 +26,8 @@ addUserCommand(program);
 addSignCommand(program);
 addVerifyCommand(program);
 addSendmailCommand(program);
+addBackupCommand(program);
+addRestoreCommand(program);
 
 // sendmail's options are not ours to parse: they go to the real sendmail as given.
 if (process.argv[2] === "sendmail") await sendmailMain(process.argv.slice(3));

@@ -8,6 +8,7 @@ import type { Clock } from "./clock.js";
 import type { Config } from "./config/config.js";
 import type { DiscoRegistry } from "./discovery/registry.js";
 import type { Logger } from "./log/logger.js";
+import type { ServiceMetrics } from "./metrics/service-metrics.js";
 import type { DeferredWrites } from "./store/deferred-writes.js";
 import type { Store } from "./store/store.js";
 import type { IqRouter } from "./xmpp/iq-router.js";
@@ -25,6 +26,8 @@ export interface ServiceContext {
   clock: Clock;
   router: IqRouter;
   disco: DiscoRegistry;
+  /** What operators see at /metrics (a no-op without XSMTP_METRICS). */
+  metrics: ServiceMetrics;
   /** Sends a stanza (messages to subscribers); resolves when written or fails quietly when offline. */
   send(stanza: xml.Element): Promise<void>;
   /** Called once when the service stops; features release timers and caches here. */

@@ -8,6 +8,7 @@ import type { Config } from "./config/config.js";
 import { DiscoRegistry } from "./discovery/registry.js";
 import { wireFeatures, type Features } from "./features.js";
 import type { Logger } from "./log/logger.js";
+import { startMetrics, type RunningMetrics } from "./metrics/wiring.js";
 import { systemClock, type Clock, type ServiceContext } from "./service-context.js";
 import { DeferredWrites } from "./store/deferred-writes.js";
 import type { Store } from "./store/store.js";
@@ -23,6 +24,8 @@ export interface RunningService {
   fatal: Promise<Error>;
   /** Resolves at the first time the component is online. */
   online: Promise<void>;
+  /** The /metrics endpoint (XSMTP_METRICS): `listening` rejects when its address cannot be bound. */
+  metrics: RunningMetrics;
   stop(): Promise<void>;
 }
 
@@ -42,6 +45,8 @@ export interface ServiceOptions {
 export function startService(config: Config, options: ServiceOptions): RunningService {
   const { log } = options;
   const { store } = options;
+  const metrics = startMetrics(config, log);
+  store.watchHealth((up) => metrics.dbUp(up));
   const cleanups: (() => void)[] = [];
   const connection = new ComponentConnection({
     service: config.service,
@@ -59,12 +64,25 @@ export function startService(config: Config, options: ServiceOptions): RunningSe
     clock: options.clock ?? systemClock,
     router: new IqRouter(log),
     disco: new DiscoRegistry(),
+    metrics,
     send: (stanza: xml.Element) =>
       connection.send(stanza).catch((err: Error) => log.warn({ reason: err.message, to: stanza.attrs.to }, "stanza not sent")),
     onStop: (cleanup) => cleanups.push(cleanup),
   };
-  const features = wireFeatures(context, { masterKey: options.masterKey });
+  let features: Features;
+  try {
+    features = wireFeatures(context, { masterKey: options.masterKey });
+  } catch (err) {
+    // A refused key file, say: the endpoint already listening must not keep the process alive.
+    void metrics.stop();
+    throw err;
+  }
   useRouter(connection.xmpp, context.router);
+  // Read at scrape time: the hot path pays nothing.
+  metrics.watchQueue("group_commit", () => store.writes.depth);
+  metrics.watchQueue("deferred", () => context.deferred.depth);
+  // Every status change (connecting, online, disconnect, offline...), so a lost stream reads 0 at once.
+  connection.xmpp.on("status", (status: string) => metrics.xmppOnline(status === "online"));
 
   const fatal = new Promise<Error>((resolve) => connection.onFatal(resolve));
   const online = new Promise<void>((resolve) => connection.onOnline(resolve));
@@ -73,11 +91,12 @@ export function startService(config: Config, options: ServiceOptions): RunningSe
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
+      await metrics.stop();
       await connection.stop();
       for (const cleanup of cleanups) cleanup();
       await store.writes.flush();
       await context.deferred.flush();
       if (!options.keepStore) await store.close();
     })());
-  return { context, features, connection, fatal, online, stop };
+  return { context, features, connection, fatal, online, metrics, stop };
 }

@@ -30,12 +30,14 @@ export interface Config {
   milterAuthservId?: string;
   milterOnFail: "mark" | "quarantine" | "reject";
   milterOnTemperror: "accept" | "tempfail";
+  /** host:port of the Prometheus endpoint (component/metrics/); off when undefined. */
+  metrics?: string;
 }
 
 /** The defaults, from the one table in settings.ts. */
 const defaults = Object.fromEntries(
   Object.entries(settings).flatMap(([name, setting]) => ("default" in setting ? [[name, setting.default]] : [])),
-) as Omit<Config, "service" | "domain" | "secret" | "userDomains" | "milter" | "milterAuthservId">;
+) as Omit<Config, "service" | "domain" | "secret" | "userDomains" | "milter" | "milterAuthservId" | "metrics">;
 
 /** A configuration problem, worded for the person starting XSMTP. */
 export class ConfigError extends Error {}

@@ -74,6 +74,12 @@ function hostList(raw: string) {
   return bad === undefined ? items : { invalid: `"${bad}" is not an IP address or CIDR block (or use none)` };
 }
 
+// "host:port" or "[v6]:port" for a TCP listener of our own (the metrics endpoint).
+function listenAddress(raw: string) {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):([0-9]{1,5})$/.exec(raw);
+  return match && Number(match[2]) <= 65535 ? raw : { invalid: "expected host:port, e.g. 127.0.0.1:9464" };
+}
+
 const oneOf =
   <T extends string>(...words: T[]) =>
   (raw: string) =>
@@ -176,6 +182,12 @@ export const settings = {
     description: "what the gateway does when the sender's service cannot answer: accept or tempfail",
     default: "accept" as const,
     parse: oneOf("accept", "tempfail"),
+  },
+  metrics: {
+    env: "XSMTP_METRICS",
+    description: "serve Prometheus metrics at http://host:port/metrics (no authentication: keep it on loopback, e.g. 127.0.0.1:9464)",
+    defaultText: "(off)",
+    parse: listenAddress,
   },
 } satisfies Record<string, Setting<unknown>>;
 

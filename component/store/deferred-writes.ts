@@ -49,6 +49,11 @@ export class DeferredWrites {
     this.schedule();
   }
 
+  /** Writes queued behind their answers (/metrics reads it at scrape time). */
+  get depth(): number {
+    return this.queue.length;
+  }
+
   /** Whether anything is queued or being written. */
   get pending(): boolean {
     return this.queue.length > 0 || this.dirty || this.flushing !== undefined;

@@ -32,6 +32,11 @@ export class SqliteGroupCommit implements WriteBatcher {
     private readonly tx: Storages,
   ) {}
 
+  /** Writes waiting for the next batch (/metrics reads it at scrape time). */
+  get depth(): number {
+    return this.queue.length;
+  }
+
   run<T>(work: (tx: Storages) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });

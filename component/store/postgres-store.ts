@@ -23,8 +23,9 @@ export interface PostgresStore extends Store {
 }
 
 export async function openPostgresStore(url: string, options: PoolOptions = {}): Promise<PostgresStore> {
-  const pool = createPool(url, options);
-  const sql = poolSql(pool);
+  const health = new Health();
+  const pool = createPool(url, { ...options, onError: (err) => (health.set(false), options.onError?.(err)) });
+  const sql = watched(poolSql(pool), health);
   try {
     await migratePostgres(sql);
   } catch (err) {
@@ -41,6 +42,7 @@ export async function openPostgresStore(url: string, options: PoolOptions = {}):
     run: (work) => work(storages),
     runNow: (work) => work(storages),
     afterCommit: (fn) => fn(),
+    depth: 0,
     flush: async () => undefined,
   };
   const generation = sharedRead(async () => String((await sql.query<{ n: number }>("SELECT n FROM identity_generation"))[0]!.n));
@@ -53,7 +55,42 @@ export async function openPostgresStore(url: string, options: PoolOptions = {}):
     takeTokens: async (name, want, perMinute, now) =>
       (await sql.query<{ n: number }>("SELECT xsmtp_take_tokens($1, $2, $3, $4) AS n", [name, want, perMinute, now]))[0]!.n,
     isUnavailable: isPostgresUnavailable,
+    watchHealth: (listener) => health.watch(listener),
     schemaVersion: async () => (await sql.query<{ version: number }>("SELECT version FROM xsmtp_schema"))[0]!.version,
     close: () => pool.end(),
+  };
+}
+
+/** Whether the server answered the last statement; listeners hear every change. */
+class Health {
+  private up = true;
+  private readonly listeners: ((up: boolean) => void)[] = [];
+  set(up: boolean): void {
+    if (up === this.up) return;
+    this.up = up;
+    for (const listener of this.listeners) listener(up);
+  }
+  watch(listener: (up: boolean) => void): void {
+    this.listeners.push(listener);
+    listener(this.up);
+  }
+}
+
+/** The pool's statements, each telling `health` whether the server answered. */
+function watched(sql: Sql, health: Health): Sql {
+  const note = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      const value = await work;
+      health.set(true);
+      return value;
+    } catch (err) {
+      if (isPostgresUnavailable(err)) health.set(false);
+      throw err;
+    }
+  };
+  return {
+    query: (text, values) => note(sql.query(text, values)),
+    exec: (text) => note(sql.exec(text)),
+    transaction: (work) => note(sql.transaction(work)),
   };
 }

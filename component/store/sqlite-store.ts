@@ -43,6 +43,8 @@ export function sqliteStore(db: Db): SqliteStore {
       const code = (err as { code?: string }).code;
       return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
     },
+    // A file this process has open: it answers as long as the process runs.
+    watchHealth: (listener) => listener(true),
     schemaVersion: async () => db.pragma("user_version", { simple: true }) as number,
     close: async () => {
       await lock.run(() => undefined);

@@ -32,6 +32,8 @@ export interface WriteBatcher {
   runNow<T>(work: (tx: Storages) => Promise<T>): Promise<T>;
   /** Runs `fn` once the open batch has committed (at once when none is open); dropped if it rolls back. */
   afterCommit(fn: () => void): void;
+  /** Writes waiting for the next batch (0 where nothing is held back). */
+  readonly depth: number;
   /** Commits everything queued now (the service calls it before closing). */
   flush(): Promise<void>;
 }
@@ -54,6 +56,8 @@ export interface Store extends Storages {
   takeTokens?(name: string, want: number, perMinute: number, now: number): Promise<number>;
   /** Whether `err` means the store cannot answer now (busy, unreachable): the caller answers temperror. */
   isUnavailable(err: unknown): boolean;
+  /** Tells `listener` whether the store answers, now and at every change (/metrics: xsmtp_database_up). */
+  watchHealth(listener: (up: boolean) => void): void;
   /** The schema version the store is at. */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;

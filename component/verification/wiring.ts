@@ -6,6 +6,7 @@
  *
  * References: PROTOCOL.md §3.2, §5, §7.
  */
+import { performance } from "node:perf_hooks";
 import type { ServiceContext } from "../service-context.js";
 import type { IdentityLookup } from "../keys/identity-lookup.js";
 import { organizationalDomain } from "../../protocol/domains.js";
@@ -36,23 +37,29 @@ export const noVerificationHooks: VerificationHooks = {
 const BUSY = renderVerification({ result: "temperror", reason: "service-busy" });
 
 export function wireVerification(ctx: ServiceContext, identities: IdentityLookup, hooks: VerificationHooks = noVerificationHooks): void {
-  const { router, disco, store, clock, config, log } = ctx;
+  const { router, disco, store, clock, config, log, metrics } = ctx;
   // Shared buckets when instances share the store (PostgreSQL); in memory otherwise.
   const limiter = new RateLimiter(config.verifyRate, clock, store.takeTokens?.bind(store));
   const counter = new ResultCounter(ctx.deferred);
 
   disco.addFeature(NS_XSMTP);
   router.get(NS_XSMTP, "verify", async ({ from, payload }: IqRequest) => {
+    const started = performance.now();
+    // What /metrics counts; the time includes the commit the verifier waits for.
+    const measured = <T>(result: string, reason: string, answer: T): T => {
+      metrics.verification(result, reason, (performance.now() - started) / 1000);
+      return answer;
+    };
     const parsed = parseVerify(payload);
-    if (parsed === "not-a-verification-request") return verifyRequestError(parsed);
+    if (parsed === "not-a-verification-request") return measured("iq-error", parsed, verifyRequestError(parsed));
     const verifierDomain = domainOf(from);
     try {
       // One bucket per organization: a.mallory.org and b.mallory.org are one
       // requester, or anyone with a wildcard DNS zone would have no limit.
-      if (!(await limiter.take(organizationalDomain(verifierDomain)))) return verifyRequestError("rate-limited");
+      if (!(await limiter.take(organizationalDomain(verifierDomain)))) return measured("iq-error", "rate-limited", verifyRequestError("rate-limited"));
     } catch (err) {
       if (!store.isUnavailable(err)) throw err;
-      return BUSY;
+      return measured("temperror", "service-busy", BUSY);
     }
 
     const request: VerifyRequest =
@@ -69,10 +76,11 @@ export function wireVerification(ctx: ServiceContext, identities: IdentityLookup
     // own. Bookkeeping (the result counter, the progress item and its
     // headline) follows in the deferred batch (store/deferred-writes.ts).
     try {
-      return await store.writes.run((tx) => decideAndRecord(prepared, request, tx.verification));
+      const verification = await store.writes.run((tx) => decideAndRecord(prepared, request, tx.verification));
+      return measured(verification.result, verification.reason ?? "", renderVerification(verification));
     } catch (err) {
       if (!store.isUnavailable(err)) throw err;
-      return BUSY;
+      return measured("temperror", "service-busy", BUSY);
     }
   });
 
@@ -93,7 +101,7 @@ export function wireVerification(ctx: ServiceContext, identities: IdentityLookup
       log.warn({ reason: (err as Error).message }, "verification bookkeeping failed");
     }
     log.debug({ result: verification.result, reason: verification.reason, jid: verification.jid, by: verifierDomain }, "verified");
-    return renderVerification(verification);
+    return verification;
   }
 }
 

@@ -59,10 +59,10 @@ describe("component on ejabberd", () => {
     assert.equal(v.getChildText("message-id"), "ej-1@example.org");
   });
 
-  it("xsmtp run with a wrong secret exits 1 with a clear message", async () => {
+  it("xsmtp run with a wrong secret exits 78 with a clear message", async () => {
     const started = Date.now();
     const proc = startXsmtp(["run"], { ...svc.env, XSMTP_SECRET: "not-the-secret" });
-    assert.equal(await proc.exited, 1);
+    assert.equal(await proc.exited, 78);
     assert.ok(Date.now() - started < 10_000);
     assert.match(proc.output(), /refused the component secret/);
     assert.doesNotMatch(proc.output(), /not-the-secret/);

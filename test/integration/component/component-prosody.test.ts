@@ -81,20 +81,20 @@ describe("component on Prosody", () => {
     }
   });
 
-  it("xsmtp run with a wrong secret exits 1 within 10 s, naming the cause", async () => {
+  it("xsmtp run with a wrong secret exits 78 (EX_CONFIG, not restarted by systemd) within 10 s, naming the cause", async () => {
     const started = Date.now();
     const proc = startXsmtp(["run"], { ...svc.env, XSMTP_SECRET: "wrong", XSMTP_DOMAIN: "xsmtp.example.org" });
     const code = await proc.exited;
-    assert.equal(code, 1);
+    assert.equal(code, 78);
     assert.ok(Date.now() - started < 10_000);
     assert.match(proc.output(), /refused the component secret/);
     assert.doesNotMatch(proc.output(), /wrong/, "the secret must not be logged");
   });
 
-  it("a second xsmtp run for the attached JID exits 1 with a conflict", async () => {
+  it("a second xsmtp run for the attached JID exits 78 with a conflict", async () => {
     const proc = startXsmtp(["run"], svc.env);
     const code = await proc.exited;
-    assert.equal(code, 1);
+    assert.equal(code, 78);
     assert.match(proc.output(), /already attached/);
   });
 

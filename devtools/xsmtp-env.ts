@@ -27,6 +27,8 @@ export interface XsmtpEnvOptions {
   secret?: string;
   /** A folder for the database and master key (see stateFiles); leave out to keep the service's defaults. */
   stateDir?: string;
+  /** Keep the state folder on SQLite even in the tests' PostgreSQL pass (tests of what only SQLite has). */
+  sqlite?: boolean;
   /** Comma-separated admin JIDs; left unset when not given. */
   admins?: string;
   /** Any further variables, applied last so they win. */
@@ -37,8 +39,8 @@ export interface XsmtpEnvOptions {
  * Where a service's state lives for its folder: the SQLite file (or, in the
  * tests' PostgreSQL pass, a database of the folder's own) and the master key file.
  */
-export function stateFiles(dir: string): { database: string; keyFile: string } {
-  const postgres = testPostgres();
+export function stateFiles(dir: string, engine?: "sqlite"): { database: string; keyFile: string } {
+  const postgres = engine === "sqlite" ? undefined : testPostgres();
   const database = postgres ? postgresDatabaseFor(postgres, dir) : join(dir, "xsmtp.sqlite");
   return { database, keyFile: join(dir, "xsmtp.key") };
 }
@@ -50,7 +52,7 @@ export function xsmtpEnv(options: XsmtpEnvOptions = {}): Record<string, string> 
     XSMTP_SECRET: options.secret ?? "unused",
   };
   if (options.stateDir !== undefined) {
-    const { database, keyFile } = stateFiles(options.stateDir);
+    const { database, keyFile } = stateFiles(options.stateDir, options.sqlite ? "sqlite" : undefined);
     env.XSMTP_DATABASE = database;
     env.XSMTP_KEY_FILE = keyFile;
   }

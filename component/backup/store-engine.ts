@@ -1,8 +1,10 @@
 /**
  * What `xsmtp backup` and `xsmtp restore` need from a store engine, so that
  * one set of commands (manifest, hashes, master key, refusals) serves every
- * engine XSMTP_DATABASE can name. SQLite is the one implemented.
+ * engine XSMTP_DATABASE can name: SQLite (sqlite-engine.ts) and PostgreSQL
+ * (postgres-engine.ts).
  */
+import { postgresEngine } from "./postgres-engine.js";
 import { sqliteEngine } from "./sqlite-engine.js";
 
 export type EngineName = "sqlite" | "postgres";
@@ -31,23 +33,6 @@ export interface StoreEngine {
 
 /** The engine for XSMTP_DATABASE, or why there is none. */
 export function engineFor(database: string): StoreEngine | { reason: "engine-unsupported"; detail: string } {
-  if (/^postgres(ql)?:\/\//i.test(database)) {
-    // TODO(postgres): a postgresEngine(url) implementing StoreEngine:
-    //  - fileName "store.pgdump";
-    //  - backupStore: `pg_dump --format=custom --no-owner --no-privileges --file DEST URL`
-    //    (one REPEATABLE READ snapshot, so consistent while the service writes),
-    //    the schema version read from the migrations' version table in the same run;
-    //  - inUse: any row of pg_stat_activity for this database with application_name 'xsmtp'
-    //    other than our own backend (the service must set application_name);
-    //  - hasData: any row in users, keys, message_seen or progress_nodes;
-    //  - restoreStore: `pg_restore --clean --if-exists --single-transaction --no-owner
-    //    --no-privileges --dbname URL SRC`;
-    //  - knownSchemaVersion: the number of PostgreSQL migrations.
-    // Pass the password through PGPASSWORD/.pgpass, never on the command line.
-    return {
-      reason: "engine-unsupported",
-      detail: "backup and restore of a PostgreSQL store are not implemented yet: use pg_dump and pg_restore, and copy XSMTP_KEY_FILE",
-    };
-  }
+  if (/^postgres(ql)?:\/\//i.test(database)) return postgresEngine(database);
   return sqliteEngine(database);
 }

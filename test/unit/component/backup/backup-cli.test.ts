@@ -1,7 +1,8 @@
 /**
  * `xsmtp backup` and `xsmtp restore` as an operator runs them: what they
  * print, their exit codes, what they refuse (changing nothing), and that no
- * secret leaves its seal in a backup.
+ * secret leaves its seal in a backup. The SQLite engine's; PostgreSQL's is
+ * test/integration/postgres/backup.test.ts.
  */
 import assert from "node:assert/strict";
 import { chownSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -18,15 +19,15 @@ import { decodeSecret } from "../../../../signature/index.js";
 /** A state folder with alice enrolled through the CLI; answers its env and alice's secret. */
 async function enrolledState() {
   const dir = mkdtempSync(join(tmpdir(), "xsmtp-backup-cli-"));
-  const env = xsmtpEnv({ stateDir: dir });
+  const env = xsmtpEnv({ stateDir: dir, sqlite: true });
   const alice = await enrollWithCli("alice@example.org", env, "laptop", { isolated: true });
-  return { dir, env, secret: alice.secret, ...stateFiles(dir) };
+  return { dir, env, secret: alice.secret, ...stateFiles(dir, "sqlite") };
 }
 
 /** An empty state folder to restore into. */
 function emptyState() {
   const dir = mkdtempSync(join(tmpdir(), "xsmtp-restore-cli-"));
-  return { dir, env: xsmtpEnv({ stateDir: dir }), ...stateFiles(dir) };
+  return { dir, env: xsmtpEnv({ stateDir: dir, sqlite: true }), ...stateFiles(dir, "sqlite") };
 }
 
 const run = (args: string[], env: Record<string, string>) => runXsmtp(args, env, { isolated: true });

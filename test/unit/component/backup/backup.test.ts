@@ -144,10 +144,11 @@ describe("backup and restore (SQLite)", () => {
     assert.deepEqual(Object.keys(storeOnly.manifest.files), ["store.sqlite"]);
   });
 
-  it("a PostgreSQL store is refused as not implemented yet, naming pg_dump", async () => {
-    const engine = engineFor("postgres://xsmtp@db.example.org/xsmtp");
-    assert.ok("reason" in engine && engine.reason === "engine-unsupported" && /pg_dump/.test(engine.detail));
-    const taken = await takeBackup({ database: "postgresql://xsmtp@db/xsmtp", keyFile: "/nonexistent" }, "/nonexistent/out", { withoutKey: true });
-    assert.equal((taken as { reason: string }).reason, "engine-unsupported");
+  it("the engine follows XSMTP_DATABASE: a postgres:// URL gets the pg_dump engine, a path the SQLite one", () => {
+    const pg = engineFor("postgres://xsmtp:pw@db.example.org/xsmtp");
+    assert.ok(!("reason" in pg) && pg.name === "postgres" && pg.fileName === "store.pgdump");
+    const lite = engineFor("/var/lib/xsmtp/xsmtp.sqlite");
+    assert.ok(!("reason" in lite) && lite.name === "sqlite" && lite.fileName === "store.sqlite");
+    assert.equal(pg.knownSchemaVersion(), lite.knownSchemaVersion());
   });
 });

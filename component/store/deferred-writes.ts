@@ -13,6 +13,7 @@
  * client request), so nobody ever observes the delay.
  */
 import type { Storages, WriteBatcher } from "./store.js";
+import { timeSlicer } from "./time-slices.js";
 
 export const MAX_DELAY_MS = 50;
 export const MAX_ITEMS = 256;
@@ -75,7 +76,11 @@ export class DeferredWrites {
     this.dirty = false;
     this.flushing = this.writes
       .runNow(async (tx) => {
-        for (const work of batch) await this.guard(work, tx);
+        const pause = timeSlicer();
+        for (const work of batch) {
+          await pause();
+          await this.guard(work, tx);
+        }
         for (const write of this.coalesced) await this.guard(write, tx);
       })
       // Bookkeeping only: its answers have gone; losing it is the documented risk.

@@ -4,11 +4,13 @@
  * that transaction has committed. Under load many verifications share a
  * commit (the WAL append that dominated their cost) while "answered" still
  * means "durable". Work that must follow the commit (notifications) is
- * deferred with afterCommit.
+ * deferred with afterCommit. A batch runs in slices of about a millisecond
+ * (time-slices.ts), so other IQs are served while it is open.
  */
 import type { AsyncLock } from "./async-lock.js";
 import type { Db } from "./database.js";
 import { inSavepoint } from "./sqlite-transaction.js";
+import { timeSlicer } from "./time-slices.js";
 import type { Storages, WriteBatcher } from "./store.js";
 
 interface Queued {
@@ -66,7 +68,9 @@ export class SqliteGroupCommit implements WriteBatcher {
       let after: (() => void)[];
       try {
         ({ after } = await this.inTransaction(async () => {
+          const pause = timeSlicer();
           for (const item of batch) {
+            await pause();
             try {
               // A failing item rolls back alone.
               outcomes.push({ ok: true, value: await inSavepoint(this.db, () => item.work(this.tx)) });

@@ -24,7 +24,7 @@ const MAY_IMPORT: Record<(typeof ROOMS)[number], readonly Room[]> = {
   // The add-on bundles the verifier client and what it stands on, never the service.
   thunderbird: ["signature", "protocol", "mail"],
 };
-const IMPURE = /^(@xmpp\/|better-sqlite3$)/;
+const IMPURE = /^(@xmpp\/|better-sqlite3$|pg$)/;
 /** protocol/'s payload files build and read stanzas; the rest of protocol/ is pure. */
 const PROTOCOL_PAYLOAD = /-(payload|request|answer)\.ts$/;
 
@@ -111,7 +111,7 @@ test("adapters import no store", () => {
   for (const [file, imports] of graph) {
     if (!file.startsWith("component/") || !file.endsWith("-adapter.ts")) continue;
     for (const { spec, target } of imports) {
-      const store = spec === "better-sqlite3" || /(^component\/store\/|-store\.ts$|-storage\.ts$)/.test(target ?? "");
+      const store = spec === "better-sqlite3" || spec === "pg" || /(^component\/store\/|-store\.ts$|-storage\.ts$)/.test(target ?? "");
       if (store) violations.push(`${file}: ${spec}`);
     }
   }

@@ -86,7 +86,8 @@ export function wireProgress(ctx: ServiceContext, reads: ProgressReads): Progres
     // the item and its headline follow in the next deferred batch (loss window in store/deferred-writes.ts).
     onVerified: (verification, { verifierDomain }) => {
       const at = clock.now();
-      ctx.deferred.add((tx) => events.onVerified(verification, verifierDomain, at, tx.progress));
+      // Keyed by node: one node's items keep their order; other nodes' may be written beside them.
+      ctx.deferred.add((tx) => events.onVerified(verification, verifierDomain, at, tx.progress), `${verification.jid}\0${verification.messageId}`);
     },
   };
   return { core, hooks, countNodes: () => core.countNodes(), sweep };

@@ -19,9 +19,14 @@ export const MAX_DELAY_MS = 50;
 export const MAX_ITEMS = 256;
 
 type Write = (tx: Storages) => Promise<unknown>;
+/** A queued write and the key of what it writes (a progress node): writes of one key stay in order. */
+interface Queued {
+  work: Write;
+  key: string;
+}
 
 export class DeferredWrites {
-  private queue: Write[] = [];
+  private queue: Queued[] = [];
   /** Coalesced state (counters) written with every batch. */
   private readonly coalesced: Write[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -34,9 +39,13 @@ export class DeferredWrites {
     private readonly onError: (err: Error) => void,
   ) {}
 
-  /** Queues one write; it runs in the next batch, in order. */
-  add(work: Write): void {
-    this.queue.push(work);
+  /**
+   * Queues one write for the next batch. Writes with the same `key` run in
+   * the order they were queued; on an engine that writes concurrently
+   * (PostgreSQL), writes of different keys may overlap.
+   */
+  add(work: Write, key = ""): void {
+    this.queue.push({ work, key });
     this.schedule();
   }
 
@@ -76,10 +85,14 @@ export class DeferredWrites {
     this.dirty = false;
     this.flushing = this.writes
       .runNow(async (tx) => {
-        const pause = timeSlicer();
-        for (const work of batch) {
-          await pause();
-          await this.guard(work, tx);
+        if (this.writes.concurrency > 1) {
+          await this.concurrently(batch, tx);
+        } else {
+          const pause = timeSlicer();
+          for (const { work } of batch) {
+            await pause();
+            await this.guard(work, tx);
+          }
         }
         for (const write of this.coalesced) await this.guard(write, tx);
       })
@@ -87,6 +100,25 @@ export class DeferredWrites {
       .catch((err: Error) => this.onError(err))
       .finally(() => (this.flushing = undefined));
     await this.flushing;
+  }
+
+  /**
+   * Each key's writes in order, up to `concurrency` keys at a time: on
+   * PostgreSQL a progress append is a transaction of several round trips,
+   * and one after another they would fall behind a busy instance's answers.
+   */
+  private async concurrently(batch: Queued[], tx: Storages): Promise<void> {
+    const byKey = new Map<string, Write[]>();
+    for (const { work, key } of batch) {
+      const list = byKey.get(key);
+      if (list) list.push(work);
+      else byKey.set(key, [work]);
+    }
+    const lanes = [...byKey.values()];
+    const worker = async () => {
+      for (let lane = lanes.shift(); lane; lane = lanes.shift()) for (const work of lane) await this.guard(work, tx);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.writes.concurrency, lanes.length) }, worker));
   }
 
   private async guard(work: Write, tx: Storages): Promise<void> {

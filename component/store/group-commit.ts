@@ -34,6 +34,8 @@ export class SqliteGroupCommit implements WriteBatcher {
     private readonly tx: Storages,
   ) {}
 
+  readonly concurrency = 1;
+
   /** Writes waiting for the next batch (/metrics reads it at scrape time). */
   get depth(): number {
     return this.queue.length;

@@ -42,6 +42,8 @@ export async function openPostgresStore(url: string, options: PoolOptions = {}):
     run: (work) => work(storages),
     runNow: (work) => work(storages),
     afterCommit: (fn) => fn(),
+    // Half the pool: the verifications answered meanwhile need connections too.
+    concurrency: Math.max(1, Math.floor((options.max ?? 10) / 2)),
     depth: 0,
     flush: async () => undefined,
   };

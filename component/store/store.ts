@@ -32,6 +32,8 @@ export interface WriteBatcher {
   runNow<T>(work: (tx: Storages) => Promise<T>): Promise<T>;
   /** Runs `fn` once the open batch has committed (at once when none is open); dropped if it rolls back. */
   afterCommit(fn: () => void): void;
+  /** How many independent writes may run at once (1: SQLite's one connection; PostgreSQL: its pool). */
+  readonly concurrency: number;
   /** Writes waiting for the next batch (0 where nothing is held back). */
   readonly depth: number;
   /** Commits everything queued now (the service calls it before closing). */

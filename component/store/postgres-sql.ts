@@ -84,6 +84,12 @@ export function poolSql(pool: pg.Pool): Sql {
     transaction: async (work) => {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // The pool listens for errors only on idle connections. A checked-out
+      // one that the server drops between two statements (killed, restarting)
+      // emits 'error' with no statement to reject: unheard, it ends the
+      // process. Heard, the next statement fails as unavailable instead.
+      const onError = (err: Error) => (broken = err);
+      client.on("error", onError);
       try {
         await client.query("BEGIN");
         const value = await work(onClient(client, 1));
@@ -93,7 +99,8 @@ export function poolSql(pool: pg.Pool): Sql {
         await client.query("ROLLBACK").catch((e: Error) => (broken = e));
         throw err;
       } finally {
-        // A connection whose rollback failed is in no state to be reused.
+        client.removeListener("error", onError);
+        // A connection that failed, or whose rollback failed, is in no state to be reused.
         client.release(broken);
       }
     },

@@ -6,6 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { isPostgresUnavailable } from "../../../component/store/postgres-sql.js";
 import { openPostgresStore } from "../../../component/store/postgres-store.js";
 import { aliceMessage, sign, verifyIq } from "../../../devtools/load/signed-message.js";
 import { startPostgres, type PrivatePostgres } from "../../../devtools/servers/postgres.js";
@@ -16,6 +18,7 @@ const SECRET = Buffer.alloc(32, 9);
 
 describe("PostgreSQL restarted under a running service", () => {
   let pg: PrivatePostgres;
+  let url: string;
   let h: Harness;
   let n = 0;
   const ask = async (signature: string, sent: { name: string; value: string }[]) => {
@@ -27,7 +30,8 @@ describe("PostgreSQL restarted under a running service", () => {
 
   before(async () => {
     pg = await startPostgres();
-    const store = await openPostgresStore(await pg.createDatabase("outage"));
+    url = await pg.createDatabase("outage");
+    const store = await openPostgresStore(url);
     h = await startHarness({ XSMTP_VERIFY_RATE: "100000" }, store);
     await insertKnownKey(store, h.masterKey, "alice@example.org", "laptop", SECRET, TEST_CLOCK_START - 86_400_000);
   });
@@ -60,5 +64,22 @@ describe("PostgreSQL restarted under a running service", () => {
       attrs = await ask(back.signature, back.sent);
     }
     assert.equal(attrs?.result, "pass");
+  });
+
+  it("a connection lost between two statements of a transaction fails the transaction as unavailable, and the process lives on", async () => {
+    const store = await openPostgresStore(url);
+    try {
+      const broken = store.sql.transaction(async (tx) => {
+        await tx.query("SELECT 1");
+        pg.kill();
+        // The connection's end arrives while no statement of ours runs: node-postgres emits it as an 'error' event.
+        await sleep(500);
+        await tx.query("SELECT 1");
+      });
+      await assert.rejects(broken, (err: Error) => isPostgresUnavailable(err));
+    } finally {
+      await pg.start();
+      await store.close();
+    }
   });
 });

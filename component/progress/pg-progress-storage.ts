@@ -1,10 +1,16 @@
 /**
  * Progress nodes, items and subscriptions on PostgreSQL (the SQLite version
  * is sqlite-progress-storage.ts; rows are converted by the same toRow and
- * toItem). An append is one transaction whose first write moves the node's
- * counter, so appends to one node from several instances take turns on that
- * row and item ids stay unique and ordered. Creating a node two instances
- * both found missing is harmless: the second insert does nothing.
+ * toItem). An append moves the node's counter first, so appends to one node
+ * from several instances take turns on that row and item ids stay unique
+ * and ordered. Creating a node two instances both found missing is
+ * harmless: the second insert does nothing.
+ *
+ * An append is one statement (APPEND) after the node's creation, if any:
+ * written step by step it was six round trips and a commit of its own
+ * (BEGIN, counter, item, trim, subscribers, COMMIT), and the service appends
+ * one `verified` item per pass, which made this the largest PostgreSQL cost
+ * of a verification (bench/RESULTS.md, issue 14).
  */
 import type { ProgressItemRow, ProgressNodeRow } from "../../schema/progress.js";
 import type { NodeKey } from "../../protocol/progress-node.js";
@@ -15,6 +21,33 @@ import { toItem, toRow } from "./sqlite-progress-storage.js";
 const NODE = "owner = $1 AND message_id = $2";
 const k = (key: NodeKey) => [key.owner, key.messageId];
 
+/** The node and its owner's subscription: one statement (the subscription's foreign key is checked at its end). */
+const CREATE = `
+WITH node AS (INSERT INTO progress_nodes (owner, message_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING)
+INSERT INTO progress_subscriptions (owner, message_id, jid) VALUES ($1, $2, $1) ON CONFLICT DO NOTHING`;
+
+/**
+ * The counter (its row lock orders appends to the node; a rejected item also
+ * resets the suppressed count), the item, the trim to the newest $3, the
+ * recipient domains, and the subscribers as of the statement's start (the
+ * creation before it included). Every part reads the node's new counter from
+ * n, so a node gone meanwhile gives no row and writes nothing.
+ */
+const APPEND = `
+WITH n AS (
+  UPDATE progress_nodes SET last_seq = last_seq + 1,
+    rejected_suppressed = CASE WHEN $4::text = 'rejected' THEN 0 ELSE rejected_suppressed END
+  WHERE ${NODE} RETURNING last_seq
+), item AS (
+  INSERT INTO progress_items (owner, message_id, seq, stage, at, by, reason, recipients, domains, suppressed, publisher)
+  SELECT $1, $2, last_seq, $4::text, $5::bigint, $6::text, $7::text, $8::integer, $9::text, $10::integer, $11::text FROM n
+), trimmed AS (
+  DELETE FROM progress_items WHERE ${NODE} AND seq <= (SELECT last_seq FROM n) - $3::integer
+), domains AS (
+  INSERT INTO progress_recipient_domains (owner, message_id, domain) SELECT $1, $2, unnest($12::text[]) FROM n ON CONFLICT DO NOTHING
+)
+SELECT last_seq, ARRAY(SELECT jid FROM progress_subscriptions WHERE ${NODE} ORDER BY jid COLLATE "C") AS subscribers FROM n`;
+
 export function postgresProgressStorage(sql: Sql): ProgressStorage {
   const subscribers = async (s: Sql, key: NodeKey) =>
     (await s.query<{ jid: string }>(`SELECT jid FROM progress_subscriptions WHERE ${NODE} ORDER BY jid COLLATE "C"`, k(key))).map((r) => r.jid);
@@ -23,32 +56,20 @@ export function postgresProgressStorage(sql: Sql): ProgressStorage {
       const row = (await sql.query<ProgressNodeRow>(`SELECT * FROM progress_nodes WHERE ${NODE}`, k(key)))[0];
       return row && { owner: row.owner, createdAt: row.created_at, suppressed: row.rejected_suppressed };
     },
-    append: (key, publisher, event, options) =>
-      sql.transaction(async (tx) => {
-        const row = toRow(publisher, event);
-        if (options.create) {
-          await tx.query("INSERT INTO progress_nodes (owner, message_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [...k(key), row.at]);
-          await tx.query("INSERT INTO progress_subscriptions (owner, message_id, jid) VALUES ($1, $2, $1) ON CONFLICT DO NOTHING", k(key));
-        }
-        const next = await tx.query<{ last_seq: number }>(`UPDATE progress_nodes SET last_seq = last_seq + 1 WHERE ${NODE} RETURNING last_seq`, k(key));
-        if (!next[0]) throw new Error("progress node vanished before its item was written");
-        const seq = next[0].last_seq;
-        await tx.query(
-          `INSERT INTO progress_items (owner, message_id, seq, stage, at, by, reason, recipients, domains, suppressed, publisher)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [...k(key), seq, row.stage, row.at, row.by, row.reason, row.recipients, row.domains, row.suppressed, row.publisher],
-        );
-        await tx.query(`DELETE FROM progress_items WHERE ${NODE} AND seq <= $3`, [...k(key), seq - options.maxItems]);
-        const domains = row.domains.split(" ").filter(Boolean);
-        if (domains.length) {
-          await tx.query(
-            "INSERT INTO progress_recipient_domains (owner, message_id, domain) SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING",
-            [...k(key), domains],
-          );
-        }
-        if (row.stage === "rejected") await tx.query(`UPDATE progress_nodes SET rejected_suppressed = 0 WHERE ${NODE}`, k(key));
-        return { seq, subscribers: await subscribers(tx, key) };
-      }),
+    append: async (key, publisher, event, options) => {
+      const row = toRow(publisher, event);
+      const values = [...k(key), options.maxItems, row.stage, row.at, row.by, row.reason, row.recipients, row.domains, row.suppressed, row.publisher];
+      const append = async (s: Sql) => {
+        const [next] = await s.query<{ last_seq: number; subscribers: string[] }>(APPEND, [...values, row.domains.split(" ").filter(Boolean)]);
+        if (!next) throw new Error("progress node vanished before its item was written");
+        return { seq: next.last_seq, subscribers: next.subscribers };
+      };
+      if (!options.create) return append(sql);
+      return sql.transaction(async (tx) => {
+        await tx.query(CREATE, [...k(key), row.at]);
+        return append(tx);
+      });
+    },
     items: async (key, query) => {
       const rows = query.seqs
         ? await sql.query<ProgressItemRow>(`SELECT * FROM progress_items WHERE ${NODE} AND seq = ANY($3::int[]) ORDER BY seq`, [...k(key), query.seqs])

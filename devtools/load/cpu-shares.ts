@@ -1,7 +1,7 @@
 /**
- * Who used the CPU while one side of the milter bench ran: a snapshot of
- * every process's CPU seconds (Linux /proc), grouped into the parts of the
- * mail path. Only one side runs at a time, so a part's difference between
+ * Who used the CPU while one side of a bench ran: a snapshot of every
+ * process's CPU seconds (Linux /proc), grouped into parts (the mail path's
+ * for the milter bench; cpuSnapshotBy takes any grouping). Only one side runs at a time, so a part's difference between
  * two snapshots is that side's cost, whatever else the machine does (the
  * other helper's jobs, their Prosody included, fall into no part). Children that exited meanwhile
  * are counted through their parent's cutime/cstime (Postfix's master reaps
@@ -19,8 +19,9 @@ export interface Parts {
   uids: { postfix: number; opendkim: number };
 }
 
-interface Proc {
+export interface Proc {
   pid: number;
+  ppid: number;
   comm: string;
   uid: number;
   /** utime + stime (own) and cutime + cstime (reaped children), in seconds. */
@@ -34,7 +35,7 @@ function read(pid: number): Proc | undefined {
     const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const uid = Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/^Uid:\s+(\d+)/m)?.[1]);
-    return { pid, comm, uid, own: (Number(f[11]) + Number(f[12])) / 100, children: (Number(f[13]) + Number(f[14])) / 100 };
+    return { pid, ppid: Number(f[1]), comm, uid, own: (Number(f[11]) + Number(f[12])) / 100, children: (Number(f[13]) + Number(f[14])) / 100 };
   } catch {
     return undefined; // gone between readdir and read
   }
@@ -53,11 +54,19 @@ function partOf(p: Proc, parts: Parts): { part: Part; withChildren: boolean } | 
 }
 
 export function cpuSnapshot(parts: Parts): Shares {
-  const out: Shares = {};
+  return cpuSnapshotBy((p) => partOf(p, parts));
+}
+
+/**
+ * The same for any grouping: `classify` names a process's part, and whether
+ * its reaped children count too (a server whose workers come and go).
+ */
+export function cpuSnapshotBy<P extends string>(classify: (p: Proc) => { part: P; withChildren: boolean } | undefined): Partial<Record<P, number>> {
+  const out: Partial<Record<P, number>> = {};
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     const p = read(Number(name));
-    const part = p && partOf(p, parts);
+    const part = p && classify(p);
     if (part) out[part.part] = (out[part.part] ?? 0) + p.own + (part.withChildren ? p.children : 0);
   }
   return out;

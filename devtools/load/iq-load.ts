@@ -46,17 +46,27 @@ let runs = 0;
 /** xmpp.js has `write(string)` on every connection; its typings leave it out. */
 const write = (c: Client, text: string) => (c as unknown as { write(s: string): Promise<void> }).write(text).catch(() => {});
 
+/**
+ * Whether a reply is the answer the load expects; others count as errors.
+ * By default any IQ result: a verify answer of temperror is a result too, so
+ * verification loads pass a check of the <verification/> inside.
+ */
+export type Accept = (reply: Reply) => boolean;
+const notError: Accept = (reply) => reply.type !== "error";
+
 export interface ClosedLoopResult {
   perS: number;
   answered: number;
   errors: number;
+  /** Every request sent, the warm-up's included (all answered, unless some were still out after 5 s). */
+  sent: number;
 }
 
 export async function closedLoop(
   clients: Client[],
   tap: ReplyTap,
   make: MakeRequest,
-  opts: { concurrency: number; durationMs: number; warmupMs: number },
+  opts: { concurrency: number; durationMs: number; warmupMs: number; accept?: Accept },
 ): Promise<ClosedLoopResult> {
   const prefix = `c${++runs}-`;
   let n = 0;
@@ -74,7 +84,7 @@ export async function closedLoop(
     inFlight--;
     if (counting) {
       answered++;
-      if (reply.type === "error") errors++;
+      if (!(opts.accept ?? notError)(reply)) errors++;
     }
     if (!stopping) send(n);
   });
@@ -89,7 +99,7 @@ export async function closedLoop(
   stopping = true;
   for (let waited = 0; inFlight > 0 && waited < 5_000; waited += 50) await sleep(50);
   stop();
-  return { perS: (counted / elapsed) * 1000, answered: counted, errors };
+  return { perS: (counted / elapsed) * 1000, answered: counted, errors, sent: n };
 }
 
 export interface OpenLoopResult {
@@ -107,7 +117,7 @@ export async function openLoop(
   clients: Client[],
   tap: ReplyTap,
   make: MakeRequest,
-  opts: { ratePerS: number; durationMs: number; graceMs?: number },
+  opts: { ratePerS: number; durationMs: number; graceMs?: number; accept?: Accept },
 ): Promise<OpenLoopResult> {
   const prefix = `o${++runs}-`;
   const sentAt: number[] = [];
@@ -118,7 +128,7 @@ export async function openLoop(
     const at = sentAt[n];
     if (at === undefined) return;
     latencies.push(performance.now() - at);
-    if (reply.type === "error") errors++;
+    if (!(opts.accept ?? notError)(reply)) errors++;
   });
   const start = performance.now();
   const total = Math.round((opts.ratePerS * opts.durationMs) / 1000);

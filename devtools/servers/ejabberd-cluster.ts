@@ -26,6 +26,8 @@ export interface EjabberdClusterOptions extends Omit<EjabberdOptions, "erlang" |
    * session's steps over instances; "source" splits a person's resources.
    */
   balancing?: BalancingType;
+  /** component_number for some of the extraComponents (each 2..1000); the others take one connection. */
+  extraComponentNumbers?: Record<string, number>;
 }
 
 export interface EjabberdCluster {
@@ -40,13 +42,13 @@ export interface EjabberdCluster {
 }
 
 export async function startEjabberdCluster(options: EjabberdClusterOptions): Promise<EjabberdCluster> {
-  const { componentNumber = 3, balancing = "bare_source", ...rest } = options;
+  const { componentNumber = 3, balancing = "bare_source", extraComponentNumbers, ...rest } = options;
   // Unique names, one shared cookie: several clusters can run side by side.
   const id = randomBytes(4).toString("hex");
   const cookie = randomBytes(12).toString("hex");
   const started = await Promise.allSettled(
     [1, 2].map((n) =>
-      startEjabberd({ ...rest, erlang: { node: `xsmtp-c${n}-${id}@localhost`, cookie }, balancing: { type: balancing, componentNumber } }),
+      startEjabberd({ ...rest, erlang: { node: `xsmtp-c${n}-${id}@localhost`, cookie }, balancing: { type: balancing, componentNumber, extra: extraComponentNumbers } }),
     ),
   );
   const up = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));

@@ -17,8 +17,13 @@ export interface EjabberdOptions {
   extraComponents?: string[];
   /** The Erlang node name (…@localhost) and cookie; default a unique name and a random cookie. A cluster's nodes share the cookie. */
   erlang?: { node: string; cookie: string };
-  /** Several connections share the component domain: the example's domain_balancing block, uncommented. */
-  balancing?: { type: BalancingType; componentNumber: number };
+  /**
+   * Several connections share the component domain: the example's
+   * domain_balancing block, uncommented. `extra` balances extra component
+   * domains the same way, each with its own component_number (the cluster
+   * benchmark's echo baseline, and one domain per instance count).
+   */
+  balancing?: { type: BalancingType; componentNumber: number; extra?: Record<string, number> };
 }
 
 const commentedBalancing = `# domain_balancing:
@@ -38,8 +43,9 @@ export function renderConfig(example: string, ports: Ports, options: EjabberdOpt
   const extra = (options.extraComponents ?? []).map((d) => `\n      ${yamlString(d)}:\n        ${password}`).join("");
   text = replaceOnce(text, `password: "change-me-to-a-long-random-secret"`, password + extra);
   if (options.balancing) {
-    const { type, componentNumber } = options.balancing;
-    const block = `domain_balancing:\n  ${domain}:\n    type: ${type}\n    component_number: ${componentNumber}`;
+    const { type, componentNumber, extra = {} } = options.balancing;
+    const entry = (d: string, n: number) => `\n  ${d}:\n    type: ${type}\n    component_number: ${n}`;
+    const block = `domain_balancing:${entry(domain, componentNumber)}${Object.entries(extra).map(([d, n]) => entry(yamlString(d), n)).join("")}`;
     text = replaceOnce(text, commentedBalancing, block);
   }
   return text;

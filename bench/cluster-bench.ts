@@ -10,7 +10,8 @@
  * (bench/cluster-cpu.ts) and, on PostgreSQL, statements by kind, their
  * execution time, write transactions and WAL bytes per verification
  * (bench/cluster-pg.ts). Then p50/p99 per instance count in an open loop.
- * `--cluster-profile DIR` profiles every instance (DIR/<pid>.cpuprofile).
+ * `--cluster-profile DIR` profiles every instance (DIR/<pid>.cpuprofile);
+ * `--cluster-rounds N` (default 3).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,6 +31,7 @@ const USERS = 100_000;
 const PROGRESS_ITEMS = 100_000;
 /** Who signed the 2,000 verified messages (users 1..SIGNERS of the population), registered on the cluster as their owners. */
 const SIGNERS = 48;
+/** Rounds per side: 3 keeps the default bench about 3.5 minutes longer; --cluster-rounds N for steadier medians. */
 const ROUNDS = 3;
 const LOOP = { concurrency: 64, durationMs: 3_000, warmupMs: 1_000 };
 export const OPEN_RATE = 500;
@@ -44,6 +46,8 @@ const isPass: Accept = (reply) => {
 };
 
 export async function benchCluster(step: (what: string) => void): Promise<ClusterFigures> {
+  const roundsIndex = process.argv.indexOf("--cluster-rounds");
+  const rounds = roundsIndex > 0 ? Number(process.argv[roundsIndex + 1]) : ROUNDS;
   const profileIndex = process.argv.indexOf("--cluster-profile");
   const profileDir = profileIndex > 0 ? resolve(process.argv[profileIndex + 1]!) : undefined;
   const preload = fileURLToPath(new URL("../devtools/load/cpu-profile-preload.js", import.meta.url));
@@ -75,8 +79,8 @@ export async function benchCluster(step: (what: string) => void): Promise<Cluste
       await settle(parts.busy);
     }
     const seen: Record<string, SideRounds> = {};
-    for (let round = 0; round < ROUNDS; round++) {
-      step(`cluster: round ${round + 1}/${ROUNDS}`);
+    for (let round = 0; round < rounds; round++) {
+      step(`cluster: round ${round + 1}/${rounds}`);
       for (let i = 0; i < sides.length; i++) {
         const [side, domain, onPostgres] = sides[(i + round) % sides.length]!;
         const verify = !side.startsWith("echo");

@@ -30,16 +30,6 @@ const SESSIONS = 10;
 const BYTES = 2048;
 const LATENCY_MESSAGES = 60;
 
-export type MilterPart = "with" | "only" | "skip";
-
-/** `--only milter` runs this part alone, `--skip milter` everything but it. */
-export function milterPart(argv: string[]): MilterPart {
-  const value = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
-  if (value("--only") === "milter") return "only";
-  if (value("--skip") === "milter") return "skip";
-  return "with";
-}
-
 export async function benchMilter(step: (what: string) => void): Promise<MilterFigures> {
   const profileDir = process.argv.includes("--milter-profile") ? process.argv[process.argv.indexOf("--milter-profile") + 1] : undefined;
   step("milter: starting Prosody, two gateways, OpenDKIM, four Postfix");

@@ -4,6 +4,10 @@
  * Options: --out FILE writes the figures as JSON; --profile DIR also writes
  * a CPU profile of `xsmtp run` there (xsmtp-run.cpuprofile). The component's
  * event-loop delay and the CPU shares under the verify load are always kept.
+ * Parts (bench/parts.ts): the IQ and core figures (main), the mail gateway
+ * (milter, bench/milter-bench.ts) and several instances on PostgreSQL
+ * (cluster, bench/cluster-bench.ts; --cluster-profile DIR profiles them);
+ * --only PART runs one, --skip PART leaves one out.
  *
  * Load stays on loopback and is bounded: a private Prosody on free ports, a
  * fixed number of clients, fixed durations.
@@ -26,7 +30,10 @@ import { rssMb, startEcho } from "../devtools/load/processes.js";
 import { alternate } from "./rounds.js";
 import { createState, seedProgress, seedUsers, userJid } from "../devtools/load/seed.js";
 import { benchSign } from "./sign-bench.js";
-import { benchMilter, milterPart } from "./milter-bench.js";
+import { benchMilter } from "./milter-bench.js";
+import { benchCluster } from "./cluster-bench.js";
+import { clusterCpuTable, clusterReport, clusterRows, type ClusterFigures } from "./cluster-figures.js";
+import { selectedParts } from "./parts.js";
 import { milterReport, milterRows, type MilterFigures } from "./milter-figures.js";
 import { renderTable, type Row } from "./table.js";
 import { signedRequests, verifyIqMaker } from "../devtools/load/verify-requests.js";
@@ -56,12 +63,17 @@ const step = (what: string) => process.stderr.write(`[bench ${(performance.now()
 
 const dir = mkdtempSync(join(tmpdir(), "xsmtp-bench-"));
 const figures: Record<string, unknown> = { machine: machine() };
-// The mail gateway's figures (bench/milter-bench.ts): --only milter / --skip milter.
-const milter = milterPart(process.argv);
-if (milter !== "skip") Object.assign(figures, await benchMilter(step));
-if (milter === "only") {
-  process.stdout.write(milterReport(figures as MilterFigures));
+// --only main|milter|cluster, --skip ... (bench/parts.ts).
+const parts = selectedParts(process.argv);
+if (parts.has("milter")) Object.assign(figures, await benchMilter(step));
+if (parts.has("cluster")) Object.assign(figures, await benchCluster(step));
+if (!parts.has("main")) {
+  const load = (figures.machine as ReturnType<typeof machine>).load;
+  if (parts.has("milter")) process.stdout.write(milterReport(figures as MilterFigures));
+  if (parts.has("cluster")) process.stdout.write(clusterReport(figures as ClusterFigures, load));
+  figures.machine_after = machine();
   if (outFile) writeFileSync(outFile, JSON.stringify(figures, null, 2) + "\n");
+  rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 }
 try {
@@ -144,8 +156,6 @@ try {
       open_loop: { offered_per_s: open.offeredPerS, sent: open.sent, answered: open.answered, errors: open.errors, lost: open.lost },
     });
 
-    // Progress publishes are measured through Prosody only: through ejabberd every one came back an error (not yet looked into).
-    if (!onEjabberd) {
     step("progress publishes with the owner subscribed and online");
     const ownerClient = await connectClient({ port: prosody.c2sPort, domain: "example.org", username: owner, password: "pw" });
     clients.push(ownerClient);
@@ -158,7 +168,6 @@ try {
     const pub = await closedLoop([ownerClient], new ReplyTap([ownerClient]), publish, { concurrency: 16, durationMs: 4_000, warmupMs: 500 });
     if (pub.errors > 0) throw new Error(`${pub.errors} publishes answered with an error`);
     Object.assign(figures, { progress_publish_per_s: pub.perS, progress_headlines: headlines });
-    }
 
     figures.rss_mb = rssMb(component.child.pid!);
     component.child.kill("SIGTERM");
@@ -174,7 +183,7 @@ try {
 }
 
 if (onEjabberd) {
-  for (const key of ["verify_iq_per_s", "echo_iq_per_s", "verify_vs_echo", "verify_p50_ms", "verify_p99_ms", "verify_max_ms"]) {
+  for (const key of ["verify_iq_per_s", "echo_iq_per_s", "verify_vs_echo", "verify_p50_ms", "verify_p99_ms", "verify_max_ms", "progress_publish_per_s"]) {
     figures[`${key}_ejabberd`] = figures[key];
   }
 }
@@ -187,10 +196,14 @@ const rows: Row[] = [
   { figure: "sign_mb_per_s", value: f.sign_mb_per_s!, baseline: { name: "sha256", value: f.sha256_mb_per_s! }, ratio: f.sign_vs_sha256, goal: { text: "ratio >= 0.5", met: f.sign_vs_sha256! >= 0.5 } },
   { figure: "progress_publish_per_s", value: f.progress_publish_per_s! },
   { figure: "rss_mb", value: f.rss_mb!, goal: { text: "< 150 MB", met: f.rss_mb! < 150 } },
-  ...(milter === "skip" ? [] : milterRows(f)),
+  ...(parts.has("milter") ? milterRows(f) : []),
+  ...(parts.has("cluster") ? clusterRows(figures as ClusterFigures) : []),
 ];
 const m = figures.machine as ReturnType<typeof machine>;
-const text = `Machine: ${m.cpu}, ${m.cores} cores, node ${m.node}\n\n${renderTable(rows)}\n`;
+const after = (figures.machine_after = machine());
+const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(" ");
+const cpuTables = parts.has("cluster") ? `\n${clusterCpuTable(figures as ClusterFigures)}` : "";
+const text = `Machine: ${m.cpu}, ${m.cores} cores, node ${m.node}; load average ${load(m.load)} at the start, ${load(after.load)} at the end\n\n${renderTable(rows)}\n${cpuTables}`;
 process.stdout.write(text);
 process.stderr.write(`${JSON.stringify(figures)}\n`);
 if (outFile) writeFileSync(outFile, JSON.stringify(figures, null, 2) + "\n");

@@ -17,7 +17,7 @@ import { closeClient, connectClient } from "../xmpp-client.js";
 import { startComponent, stopXsmtp, type XsmtpProcess } from "../xsmtp-process.js";
 import { UNLIMITED_VERIFY_RATE, xsmtpEnv } from "../xsmtp-env.js";
 import { openStore } from "../../component/store/open-store.js";
-import { seedProgress, seedUsers, writeMasterKey } from "./seed.js";
+import { seedProgress, seedUsers, userJid, writeMasterKey } from "./seed.js";
 import { startEcho } from "./processes.js";
 import { evenUsers, probeSlots } from "./balancing-slots.js";
 import { waitAnswered } from "./answered.js";
@@ -43,7 +43,7 @@ export interface ClusterStack {
 
 export async function startClusterStack(
   dir: string,
-  opts: { counts: number[]; users: number; progressItems: number; env?: Record<string, string> },
+  opts: { counts: number[]; users: number; progressItems: number; signers: number; env?: Record<string, string> },
   step: (what: string) => void,
 ): Promise<ClusterStack> {
   const { counts } = opts;
@@ -52,7 +52,8 @@ export async function startClusterStack(
   const max = Math.max(...counts);
   const balanced = counts.filter((n) => n > 1);
   const [postgres, cluster] = await Promise.all([
-    startPostgres(),
+    // pg_stat_statements: what each statement costs, per side (bench/cluster-pg.ts).
+    startPostgres({ settings: { shared_preload_libraries: "pg_stat_statements" } }),
     startEjabberdCluster({
       componentSecret: SECRET,
       componentDomain: pgDomain(max),
@@ -92,7 +93,15 @@ export async function startClusterStack(
 
     step("cluster: choosing load users that every instance count spreads evenly");
     const candidates = Array.from({ length: CANDIDATES }, (_, i) => `load${String(i + 1).padStart(2, "0")}`);
-    await Promise.all(candidates.map((u) => cluster.register(u, "other.org", "pw")));
+    await Promise.all(candidates.map((u) => register(cluster, u, "other.org")));
+    // The signers are ejabberd accounts too: each pass sends its owner a
+    // headline, and ejabberd answers one to an account that does not exist
+    // with an error stanza back to the instance (to an existing one that is
+    // offline it sends nothing), which is not what a real deployment pays.
+    for (let first = 1; first <= opts.signers; first += CANDIDATES) {
+      const batch = Array.from({ length: Math.min(CANDIDATES, opts.signers - first + 1) }, (_, i) => userJid(first + i).split("@")[0]!);
+      await Promise.all(batch.map((u) => register(cluster, u, "example.org")));
+    }
     const probing = new Map<string, Client>();
     for (const u of candidates) probing.set(u, await connectClient({ port: cluster.nodes[0].c2sPort, domain: "other.org", username: u, password: "pw" }));
     const slots: Map<string, number>[] = [];
@@ -138,5 +147,20 @@ export async function startClusterStack(
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/**
+ * ejabberdctl names its own Erlang node with three random hex digits: of
+ * 24 at once, two now and then pick the same name and one is refused ("seems
+ * to be in use by another Erlang node"). Such a refusal is retried.
+ */
+async function register(cluster: EjabberdCluster, user: string, host: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await cluster.register(user, host, "pw");
+    } catch (error) {
+      if (attempt >= 5 || !/in use by another Erlang node/.test((error as Error).message)) throw error;
+    }
   }
 }

@@ -102,6 +102,45 @@ export async function closedLoop(
   return { perS: (counted / elapsed) * 1000, answered: counted, errors, sent: n };
 }
 
+/**
+ * Sends requests 0..count-1, `concurrency` at a time (request n from client
+ * n mod clients, as closedLoop does), and resolves once all are answered:
+ * a warm-up that reaches every request a measured closed loop will send.
+ */
+export async function sendAll(
+  clients: Client[],
+  tap: ReplyTap,
+  make: MakeRequest,
+  opts: { count: number; concurrency: number; accept?: Accept; timeoutMs?: number },
+): Promise<{ errors: number }> {
+  const prefix = `w${++runs}-`;
+  let n = 0;
+  let answered = 0;
+  let errors = 0;
+  const send = () => {
+    if (n >= opts.count) return;
+    const id = `${prefix}${n}`;
+    void write(clients[n % clients.length]!, make(id, n++));
+  };
+  const done = new Promise<void>((resolve) => {
+    const stop = tap.listen(prefix, (reply) => {
+      if (!(opts.accept ?? notError)(reply)) errors++;
+      if (++answered === opts.count) {
+        stop();
+        resolve();
+      } else send();
+    });
+  });
+  for (let i = 0; i < opts.concurrency; i++) send();
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${opts.count - answered} of ${opts.count} warm-up requests unanswered after ${timeoutMs} ms`)), timeoutMs);
+  });
+  await Promise.race([done, late]).finally(() => clearTimeout(timer));
+  return { errors };
+}
+
 export interface OpenLoopResult {
   offeredPerS: number;
   sent: number;

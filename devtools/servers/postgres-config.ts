@@ -16,8 +16,8 @@ export async function postgresBinDir(): Promise<string> {
   return join(root, versions[0], "bin");
 }
 
-/** Command-line settings (-c name=value) for the postmaster; the same on every restart. */
-export function postgresSettings(port: number, socketDir: string): string[] {
+/** Command-line settings (-c name=value) for the postmaster, `extra` last; the same on every restart. */
+export function postgresSettings(port: number, socketDir: string, extra: Record<string, string | number> = {}): string[] {
   const settings: Record<string, string | number> = {
     listen_addresses: "127.0.0.1",
     port,
@@ -29,7 +29,7 @@ export function postgresSettings(port: number, socketDir: string): string[] {
     // fsync and synchronous_commit stay on (the defaults): the tests measure
     // what a committed write survives, a kill -9 included.
   };
-  return Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]);
+  return Object.entries({ ...settings, ...extra }).flatMap(([name, value]) => ["-c", `${name}=${value}`]);
 }
 
 /** Runs a PostgreSQL binary as the postgres user when we are root (both refuse to run as root). */

@@ -20,6 +20,11 @@ import { chownTree, isRoot, userIds } from "./process.js";
 export interface PostgresOptions {
   /** The database created at start (default "xsmtp"). */
   database?: string;
+  /**
+   * More server settings, e.g. the cluster bench's
+   * shared_preload_libraries = pg_stat_statements (what each statement costs).
+   */
+  settings?: Record<string, string | number>;
 }
 
 export interface PrivatePostgres {
@@ -62,7 +67,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Priv
   });
   await rm(pwFile);
 
-  const server = postmaster({ bin, dataDir, dir, logPath, owner });
+  const server = postmaster({ bin, dataDir, dir, logPath, owner, settings: options.settings });
   let port = 0;
   const urlOf = (db: string): string => `postgres://${USER}:${password}@127.0.0.1:${port}/${db}`;
   const log = (): string => readTextIfAny(logPath);

@@ -18,6 +18,8 @@ export interface PostmasterPaths {
   logPath: string;
   /** The postgres user's ids when we are root. */
   owner?: { uid: number; gid: number };
+  /** More settings (PostgresOptions.settings). */
+  settings?: Record<string, string | number>;
 }
 
 export interface Postmaster {
@@ -36,7 +38,7 @@ const startTimeoutMs = 30_000;
 const stopTimeoutMs = 10_000;
 
 export function postmaster(paths: PostmasterPaths): Postmaster {
-  const { bin, dataDir, dir, logPath, owner } = paths;
+  const { bin, dataDir, dir, logPath, owner, settings } = paths;
   let child: ChildProcess | undefined;
   // Set by kill(): a new postmaster must not start before the old processes are
   // gone (the postmaster's pid file, the backends' shared memory).
@@ -50,7 +52,7 @@ export function postmaster(paths: PostmasterPaths): Postmaster {
     const logOffset = log().length;
     const out = openSync(logPath, "a");
     // Spawned as postgres directly (not through runuser): signals reach the postmaster itself.
-    const proc = spawn(join(bin, "postgres"), ["-D", dataDir, ...postgresSettings(port, dir)], {
+    const proc = spawn(join(bin, "postgres"), ["-D", dataDir, ...postgresSettings(port, dir, settings)], {
       detached: true,
       stdio: ["ignore", out, out],
       ...owner,

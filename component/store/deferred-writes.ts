@@ -17,6 +17,12 @@ import { timeSlicer } from "./time-slices.js";
 
 export const MAX_DELAY_MS = 50;
 export const MAX_ITEMS = 256;
+/**
+ * Past this many queued writes, answers wait for the queue to be written
+ * (room()): under sustained overload the bookkeeping would otherwise fall
+ * behind without bound, in memory, and the crash-loss window with it.
+ */
+export const HIGH_WATER = 4 * MAX_ITEMS;
 
 type Write = (tx: Storages) => Promise<unknown>;
 /** A queued write and the key of what it writes (a progress node): writes of one key stay in order. */
@@ -47,6 +53,15 @@ export class DeferredWrites {
   add(work: Write, key = ""): void {
     this.queue.push({ work, key });
     this.schedule();
+  }
+
+  /**
+   * Resolves at once while fewer than HIGH_WATER writes wait; otherwise once
+   * they are written. The verify handler awaits it before answering, so an
+   * overloaded instance slows its answers instead of piling up bookkeeping.
+   */
+  async room(): Promise<void> {
+    while (this.queue.length >= HIGH_WATER) await this.flush();
   }
 
   /** Registers a writer of coalesced in-memory state; call touch() when that state changes. */

@@ -77,6 +77,8 @@ export function wireVerification(ctx: ServiceContext, identities: IdentityLookup
     // headline) follows in the deferred batch (store/deferred-writes.ts).
     try {
       const verification = await store.writes.run((tx) => decideAndRecord(prepared, request, tx.verification));
+      // Backpressure: the bookkeeping queued behind answers stays bounded (deferred-writes.ts, HIGH_WATER).
+      await ctx.deferred.room();
       return measured(verification.result, verification.reason ?? "", renderVerification(verification));
     } catch (err) {
       if (!store.isUnavailable(err)) throw err;

@@ -1,6 +1,6 @@
 /**
- * Storage of users, keys and addresses: plain functions over better-sqlite3
- * that take the database first. Statements are prepared once per database.
+ * Storage of users, keys and addresses on better-sqlite3, behind the
+ * IdentityStorage interface. Statements are prepared once per database.
  * Secrets pass through here only sealed.
  */
 import type { AddressRow } from "../../schema/addresses.js";
@@ -8,7 +8,7 @@ import type { KeyRow } from "../../schema/keys.js";
 import type { UserRow } from "../../schema/users.js";
 import type { Db } from "../store/database.js";
 import type { AsyncLock } from "../store/async-lock.js";
-import { runTransaction } from "../store/sqlite-transaction.js";
+import { runTransaction, sqliteWriter } from "../store/sqlite-transaction.js";
 import type { IdentityStorage } from "./identity-storage.js";
 
 const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
@@ -40,7 +40,6 @@ function prepare(db: Db) {
     deleteAddresses: db.prepare<[string]>("DELETE FROM addresses WHERE jid = ?"),
     insertAddress: db.prepare<[string, string]>("INSERT OR IGNORE INTO addresses (jid, address) VALUES (?, ?)"),
     byAddress: db.prepare<[string], { jid: string }>("SELECT jid FROM addresses WHERE address = ? ORDER BY jid LIMIT 2"),
-    isAddress: db.prepare<[string, string], { one: number }>("SELECT 1 AS one FROM addresses WHERE jid = ? AND address = ?"),
     countUsers: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users"),
     countKeys: db.prepare<[], { state: string; n: number }>(
       `SELECT CASE WHEN revoked_at IS NOT NULL THEN 'revoked' WHEN retired_at IS NOT NULL THEN 'retired' ELSE 'active' END AS state,
@@ -49,21 +48,11 @@ function prepare(db: Db) {
   };
 }
 
-export function keyStatements(db: Db) {
+function keyStatements(db: Db) {
   let s = statements.get(db);
   if (!s) statements.set(db, (s = prepare(db)));
   return s;
 }
-
-export const findUser = (db: Db, jid: string) => keyStatements(db).user.get(jid);
-export const findKey = (db: Db, jid: string, keyId: string) => keyStatements(db).key.get(jid, keyId);
-export const listAddresses = (db: Db, jid: string) => keyStatements(db).addresses.all(jid).map((r) => r.address);
-export const isAuthorizedAddress = (db: Db, jid: string, address: string) =>
-  keyStatements(db).isAddress.get(jid, address) !== undefined;
-/** The identities (at most two: enough to see it is ambiguous) that may send as `address` (lower case). */
-export const identitiesForAddress = (db: Db, address: string) => keyStatements(db).byAddress.all(address).map((r) => r.jid);
-export const usersAfter = (db: Db, after: string, limit: number) =>
-  keyStatements(db).usersAfter.all(after, limit).map((r) => r.jid);
 
 /**
  * The store behind the IdentityStorage interface the identity core is given.
@@ -73,7 +62,7 @@ export const usersAfter = (db: Db, after: string, limit: number) =>
  */
 export function sqliteIdentityStorage(db: Db, lock: AsyncLock, inTransaction = false): IdentityStorage {
   const s = keyStatements(db);
-  const write = <T>(work: () => T): Promise<T> => (inTransaction ? Promise.resolve(work()) : lock.run(work));
+  const write = sqliteWriter(lock, inTransaction);
   const storage: IdentityStorage = {
     transaction: (work) => (inTransaction ? work(storage) : runTransaction(db, lock, () => work(sqliteIdentityStorage(db, lock, true)))),
     user: async (jid) => s.user.get(jid),
@@ -83,15 +72,16 @@ export function sqliteIdentityStorage(db: Db, lock: AsyncLock, inTransaction = f
         wrote(db);
         s.deleteUser.run(jid);
       }),
-    usersAfter: async (after, limit) => usersAfter(db, after, limit),
+    usersAfter: async (after, limit) => s.usersAfter.all(after, limit).map((r) => r.jid),
     key: async (jid, keyId) => s.key.get(jid, keyId),
     keys: async (jid) => s.keys.all(jid),
     insertKey: (jid, keyId, label, nonce, sealed, at) => write(() => void (wrote(db), s.insertKey.run(jid, keyId, label, nonce, sealed, at))),
     retireKey: (at, jid, keyId) => write(() => void (wrote(db), s.retireKey.run(at, jid, keyId))),
     revokeKey: (at, jid, keyId) => write(() => void (wrote(db), s.revokeKey.run(at, jid, keyId))),
     revokeAll: (at, jid) => write(() => void (wrote(db), s.revokeAll.run(at, jid))),
-    addresses: async (jid) => listAddresses(db, jid),
-    identitiesForAddress: async (address) => identitiesForAddress(db, address),
+    addresses: async (jid) => s.addresses.all(jid).map((r) => r.address),
+    // At most two: enough to see that an address is ambiguous.
+    identitiesForAddress: async (address) => s.byAddress.all(address).map((r) => r.jid),
     setAddresses: (jid, addresses) =>
       write(() =>
         db.transaction(() => {

@@ -1,12 +1,13 @@
 /**
- * Storage of progress nodes, items and subscriptions: plain functions over
- * better-sqlite3 that take the database first, prepared once per database.
+ * Storage of progress nodes, items and subscriptions on better-sqlite3,
+ * behind the ProgressStorage interface; statements prepared once per database.
  * Every statement names a node by (owner, message_id) (migrations/004).
  * `appendItem` is the one multi-step write and runs in a transaction, so a
  * notification is only ever sent for an item that is committed.
  */
 import type { ProgressItemRow, ProgressNodeRow } from "../../schema/progress.js";
 import type { AsyncLock } from "../store/async-lock.js";
+import { sqliteWriter } from "../store/sqlite-transaction.js";
 import type { Db } from "../store/database.js";
 import type { NodeKey } from "../../protocol/progress-node.js";
 import { itemId, type ProgressEvent, type ProgressItem, type Stage } from "../../protocol/progress-event.js";
@@ -61,7 +62,7 @@ const k = (key: NodeKey): K => [key.owner, key.messageId];
 /** An item to append, as stored; `seq` is assigned by appendItem. */
 export type NewItemRow = Omit<ProgressItemRow, "owner" | "message_id" | "seq">;
 
-export interface AppendOptions {
+interface AppendOptions {
   /** Create the node (and subscribe its owner) first. */
   create?: boolean;
   /** Keep at most this many items; the oldest go. */
@@ -69,7 +70,7 @@ export interface AppendOptions {
 }
 
 /** Appends one item atomically; returns its counter and the subscribers at commit time. */
-export function appendItem(db: Db, key: NodeKey, row: NewItemRow, options: AppendOptions) {
+function appendItem(db: Db, key: NodeKey, row: NewItemRow, options: AppendOptions) {
   const st = s(db);
   return db.transaction(() => {
     if (options.create) {
@@ -86,20 +87,20 @@ export function appendItem(db: Db, key: NodeKey, row: NewItemRow, options: Appen
   })();
 }
 
-export const findNode = (db: Db, key: NodeKey) => s(db).node.get(...k(key));
-export const listItems = (db: Db, key: NodeKey) => s(db).items.all(...k(key));
-export const lastItems = (db: Db, key: NodeKey, n: number) => s(db).lastItems.all(...k(key), n);
-export const findItem = (db: Db, key: NodeKey, seq: number) => s(db).item.get(...k(key), seq);
-export const subscribe = (db: Db, key: NodeKey, jid: string) => void s(db).subscribe.run(...k(key), jid);
-export const unsubscribe = (db: Db, key: NodeKey, jid: string) => s(db).unsubscribe.run(...k(key), jid).changes > 0;
-export const listSubscribers = (db: Db, key: NodeKey) => s(db).subscribers.all(...k(key)).map((r) => r.jid);
-export const recipientDomains = (db: Db, key: NodeKey) => s(db).domains.all(...k(key)).map((r) => r.domain);
-export const nodesOwnedBy = (db: Db, owner: string, limit: number) => s(db).owned.all(owner, limit).map((r) => r.message_id);
-export const countNodes = (db: Db) => s(db).count.get()!.n;
-export const countRejectedSince = (db: Db, key: NodeKey, since: number) => s(db).rejectedSince.get(...k(key), since)!.n;
-export const addSuppressedRejected = (db: Db, key: NodeKey) => void s(db).suppress.run(...k(key));
+const findNode = (db: Db, key: NodeKey) => s(db).node.get(...k(key));
+const listItems = (db: Db, key: NodeKey) => s(db).items.all(...k(key));
+const lastItems = (db: Db, key: NodeKey, n: number) => s(db).lastItems.all(...k(key), n);
+const findItem = (db: Db, key: NodeKey, seq: number) => s(db).item.get(...k(key), seq);
+const subscribe = (db: Db, key: NodeKey, jid: string) => void s(db).subscribe.run(...k(key), jid);
+const unsubscribe = (db: Db, key: NodeKey, jid: string) => s(db).unsubscribe.run(...k(key), jid).changes > 0;
+const listSubscribers = (db: Db, key: NodeKey) => s(db).subscribers.all(...k(key)).map((r) => r.jid);
+const recipientDomains = (db: Db, key: NodeKey) => s(db).domains.all(...k(key)).map((r) => r.domain);
+const nodesOwnedBy = (db: Db, owner: string, limit: number) => s(db).owned.all(owner, limit).map((r) => r.message_id);
+const countNodes = (db: Db) => s(db).count.get()!.n;
+const countRejectedSince = (db: Db, key: NodeKey, since: number) => s(db).rejectedSince.get(...k(key), since)!.n;
+const addSuppressedRejected = (db: Db, key: NodeKey) => void s(db).suppress.run(...k(key));
 /** Removes nodes (with their items and subscriptions) created before `before`. */
-export const sweepNodes = (db: Db, before: number) => s(db).sweep.run(before).changes;
+const sweepNodes = (db: Db, before: number) => s(db).sweep.run(before).changes;
 
 /**
  * The store behind the ProgressStorage interface the core is given. Writes
@@ -107,7 +108,7 @@ export const sweepNodes = (db: Db, before: number) => s(db).sweep.run(before).ch
  * transaction that already does (`inTransaction`).
  */
 export function sqliteProgressStorage(db: Db, lock: AsyncLock, inTransaction = false): ProgressStorage {
-  const write = <T>(work: () => T): Promise<T> => (inTransaction ? Promise.resolve(work()) : lock.run(work));
+  const write = sqliteWriter(lock, inTransaction);
   return {
     node: async (key) => {
       const row = findNode(db, key);

@@ -9,7 +9,7 @@
  */
 import type { AsyncLock } from "./async-lock.js";
 import type { Db } from "./database.js";
-import { inSavepoint } from "./sqlite-transaction.js";
+import { inSavepoint, runTransaction } from "./sqlite-transaction.js";
 import { timeSlicer } from "./time-slices.js";
 import type { Storages, WriteBatcher } from "./store.js";
 
@@ -91,23 +91,17 @@ export class SqliteGroupCommit implements WriteBatcher {
   }
 
   /** Runs `work` in BEGIN IMMEDIATE ... COMMIT holding the lock; collects afterCommit work meanwhile. */
-  private inTransaction<T>(work: () => Promise<T>): Promise<{ value: T; after: (() => void)[] }> {
-    return this.lock.run(async () => {
-      const after: (() => void)[] = [];
-      this.pendingAfterCommit = after;
-      try {
-        this.db.exec("BEGIN IMMEDIATE");
-        try {
-          const value = await work();
-          this.db.exec("COMMIT");
-          return { value, after };
-        } catch (err) {
-          if (this.db.inTransaction) this.db.exec("ROLLBACK");
-          throw err;
-        }
-      } finally {
-        this.pendingAfterCommit = undefined;
-      }
-    });
+  private async inTransaction<T>(work: () => Promise<T>): Promise<{ value: T; after: (() => void)[] }> {
+    const after: (() => void)[] = [];
+    const value = await runTransaction(
+      this.db,
+      this.lock,
+      () => {
+        this.pendingAfterCommit = after;
+        return work();
+      },
+      () => (this.pendingAfterCommit = undefined),
+    );
+    return { value, after };
   }
 }

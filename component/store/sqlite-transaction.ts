@@ -8,18 +8,31 @@
 import type { AsyncLock } from "./async-lock.js";
 import type { Db } from "./database.js";
 
-export function runTransaction<T>(db: Db, lock: AsyncLock, work: () => Promise<T>): Promise<T> {
+/** `ended` runs once the transaction has committed or rolled back, still holding the lock. */
+export function runTransaction<T>(db: Db, lock: AsyncLock, work: () => Promise<T>, ended?: () => void): Promise<T> {
   return lock.run(async () => {
-    db.exec("BEGIN IMMEDIATE");
     try {
-      const value = await work();
-      db.exec("COMMIT");
-      return value;
-    } catch (err) {
-      if (db.inTransaction) db.exec("ROLLBACK");
-      throw err;
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        const value = await work();
+        db.exec("COMMIT");
+        return value;
+      } catch (err) {
+        if (db.inTransaction) db.exec("ROLLBACK");
+        throw err;
+      }
+    } finally {
+      ended?.();
     }
   });
+}
+
+/**
+ * How a SQLite storage writes: at once when it is bound to an open
+ * transaction (which holds the lock already), else holding the lock.
+ */
+export function sqliteWriter(lock: AsyncLock, inTransaction: boolean): <T>(work: () => T) => Promise<T> {
+  return (work) => (inTransaction ? Promise.resolve(work()) : lock.run(work));
 }
 
 /**

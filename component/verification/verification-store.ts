@@ -3,6 +3,7 @@
  * domain (for <seen> and replay detection) and counters by result.
  */
 import type { AsyncLock } from "../store/async-lock.js";
+import { sqliteWriter } from "../store/sqlite-transaction.js";
 import type { Db } from "../store/database.js";
 import type { VerificationStorage } from "./verification-storage.js";
 import type { VerificationResult } from "../../protocol/verification-outcome.js";
@@ -37,7 +38,7 @@ function s(db: Db) {
 }
 
 /** Records one passing verification and returns the message's totals, this one included. */
-export function recordPass(db: Db, jid: string, messageId: string, verifierDomain: string, at: number) {
+function recordPass(db: Db, jid: string, messageId: string, verifierDomain: string, at: number) {
   const st = s(db);
   return db.transaction(() => {
     st.recordPass.run(jid, messageId, verifierDomain, at, at);
@@ -46,26 +47,26 @@ export function recordPass(db: Db, jid: string, messageId: string, verifierDomai
 }
 
 /** Whether `verifierDomain` had a passing verification of this message (it may then report delivery). */
-export function hasPassed(db: Db, jid: string, messageId: string, verifierDomain: string): boolean {
+function hasPassed(db: Db, jid: string, messageId: string, verifierDomain: string): boolean {
   return s(db).passedFrom.get(jid, messageId, verifierDomain) !== undefined;
 }
 
 /** Adds `n` verifications with this result and reason. */
-export function countResult(db: Db, result: VerificationResult, reason = "", n = 1): void {
+function countResult(db: Db, result: VerificationResult, reason = "", n = 1): void {
   s(db).count.run(result, reason, n);
 }
 
-export function resultCounts(db: Db): { result: string; reason: string; n: number }[] {
+function resultCounts(db: Db): { result: string; reason: string; n: number }[] {
   return s(db).counts.all();
 }
 
-export function sweepSeen(db: Db, before: number): number {
+function sweepSeen(db: Db, before: number): number {
   return s(db).sweep.run(before).changes;
 }
 
 /** The SQLite store behind VerificationStorage; writes hold the connection's lock unless inside a transaction. */
 export function sqliteVerificationStorage(db: Db, lock: AsyncLock, inTransaction = false): VerificationStorage {
-  const write = <T>(work: () => T): Promise<T> => (inTransaction ? Promise.resolve(work()) : lock.run(work));
+  const write = sqliteWriter(lock, inTransaction);
   return {
     recordPass: (jid, messageId, domain, at) => write(() => recordPass(db, jid, messageId, domain, at)),
     hasPassed: async (jid, messageId, domain) => hasPassed(db, jid, messageId, domain),

@@ -32,9 +32,8 @@ function databaseUrl(admin: string, name: string): string {
 export function postgresDatabaseFor(admin: string, dir: string): string {
   const name = "x" + createHash("sha256").update(dir).digest("hex").slice(0, 24);
   if (!created.has(name)) {
-    execFileSync("psql", [admin, "-qAtX", "-v", "ON_ERROR_STOP=1", "-c", `SELECT 1 FROM pg_database WHERE datname = '${name}'`], { encoding: "utf8" })
-      .trim() === "1" ||
-      execFileSync("psql", [admin, "-qAtX", "-v", "ON_ERROR_STOP=1", "-c", `CREATE DATABASE ${name}`], { encoding: "utf8" });
+    const psql = (statement: string) => execFileSync("psql", [admin, "-qAtX", "-v", "ON_ERROR_STOP=1", "-c", statement], { encoding: "utf8" }).trim();
+    if (psql(`SELECT 1 FROM pg_database WHERE datname = '${name}'`) !== "1") psql(`CREATE DATABASE ${name}`);
     created.add(name);
   }
   return databaseUrl(admin, name);

@@ -4,6 +4,7 @@
  * engine XSMTP_DATABASE can name: SQLite (sqlite-engine.ts) and PostgreSQL
  * (postgres-engine.ts).
  */
+import { isPostgresUrl } from "../store/open-store.js";
 import { postgresEngine } from "./postgres-engine.js";
 import { sqliteEngine } from "./sqlite-engine.js";
 
@@ -33,6 +34,6 @@ export interface StoreEngine {
 
 /** The engine for XSMTP_DATABASE, or why there is none. */
 export function engineFor(database: string): StoreEngine | { reason: "engine-unsupported"; detail: string } {
-  if (/^postgres(ql)?:\/\//i.test(database)) return postgresEngine(database);
+  if (isPostgresUrl(database)) return postgresEngine(database);
   return sqliteEngine(database);
 }

@@ -49,13 +49,9 @@ export function postgresIdentityStorage(sql: Sql, inTransaction = false): Identi
       (await sql.query<AddressRow>("SELECT jid, address FROM addresses WHERE jid = $1 ORDER BY address COLLATE \"C\"", [jid])).map((r) => r.address),
     identitiesForAddress: async (address) =>
       (await sql.query<{ jid: string }>("SELECT jid FROM addresses WHERE address = $1 ORDER BY jid COLLATE \"C\" LIMIT 2", [address])).map((r) => r.jid),
+    // A delete and an insert: in a transaction of their own when not in one already.
     setAddresses: (jid, addresses) =>
-      inTransaction
-        ? replaceAddresses(sql, jid, [...addresses])
-        : sql.transaction(async (tx) => {
-            await tx.query("SELECT n FROM identity_generation FOR UPDATE");
-            await replaceAddresses(tx, jid, [...addresses]);
-          }),
+      inTransaction ? replaceAddresses(sql, jid, [...addresses]) : storage.transaction((tx) => tx.setAddresses(jid, addresses)),
     countUsers: async () => (await sql.query<{ n: number }>("SELECT count(*) AS n FROM users"))[0]!.n,
     countKeys: async () =>
       sql.query<{ state: string; n: number }>(

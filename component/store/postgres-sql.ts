@@ -55,11 +55,18 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   return pool;
 }
 
-function onClient(client: pg.PoolClient, depth: number): Sql {
+/** query and exec on the pool (each statement commits alone) or on one checked-out connection. */
+function statementsOn(target: Pick<pg.ClientBase, "query">): Pick<Sql, "query" | "exec"> {
   return {
     query: async <R>(text: string, values: readonly unknown[] = []) =>
-      (await client.query({ name: statementName(text), text, values: values as unknown[] })).rows as R[],
-    exec: async (text) => void (await client.query(text)),
+      (await target.query({ name: statementName(text), text, values: values as unknown[] })).rows as R[],
+    exec: async (text) => void (await target.query(text)),
+  };
+}
+
+function onClient(client: pg.PoolClient, depth: number): Sql {
+  return {
+    ...statementsOn(client),
     transaction: async (work) => {
       const savepoint = `s${depth}`;
       await client.query(`SAVEPOINT ${savepoint}`);
@@ -78,9 +85,7 @@ function onClient(client: pg.PoolClient, depth: number): Sql {
 /** Statements on the pool, each committing alone; transactions take a connection of their own. */
 export function poolSql(pool: pg.Pool): Sql {
   return {
-    query: async <R>(text: string, values: readonly unknown[] = []) =>
-      (await pool.query({ name: statementName(text), text, values: values as unknown[] })).rows as R[],
-    exec: async (text) => void (await pool.query(text)),
+    ...statementsOn(pool),
     transaction: async (work) => {
       const client = await pool.connect();
       let broken: Error | undefined;

@@ -34,7 +34,8 @@ export const noVerificationHooks: VerificationHooks = {
   onVerified: () => undefined,
 };
 
-const BUSY = renderVerification({ result: "temperror", reason: "service-busy" });
+/** A new element for each reply: an element appended to one reply must not be shared with another. */
+const busy = () => renderVerification({ result: "temperror", reason: "service-busy" });
 
 export function wireVerification(ctx: ServiceContext, identities: IdentityLookup, hooks: VerificationHooks = noVerificationHooks): void {
   const { router, disco, store, clock, config, log, metrics } = ctx;
@@ -59,7 +60,7 @@ export function wireVerification(ctx: ServiceContext, identities: IdentityLookup
       if (!(await limiter.take(organizationalDomain(verifierDomain)))) return measured("iq-error", "rate-limited", verifyRequestError("rate-limited"));
     } catch (err) {
       if (!store.isUnavailable(err)) throw err;
-      return measured("temperror", "service-busy", BUSY);
+      return measured("temperror", "service-busy", busy());
     }
 
     const request: VerifyRequest =
@@ -82,7 +83,7 @@ export function wireVerification(ctx: ServiceContext, identities: IdentityLookup
       return measured(verification.result, verification.reason ?? "", renderVerification(verification));
     } catch (err) {
       if (!store.isUnavailable(err)) throw err;
-      return measured("temperror", "service-busy", BUSY);
+      return measured("temperror", "service-busy", busy());
     }
   });
 

@@ -7,8 +7,6 @@ import { openSqliteStore } from "../../component/store/sqlite-store.js";
 import type { Store } from "../../component/store/store.js";
 import { freshPostgresDatabase, testPostgres } from "../../devtools/test-database.js";
 
-export const onPostgres = () => testPostgres() !== undefined;
-
 export async function openTestStore(): Promise<Store> {
   const admin = testPostgres();
   return admin ? openPostgresStore(await freshPostgresDatabase(admin)) : openSqliteStore(":memory:");

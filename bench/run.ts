@@ -104,7 +104,7 @@ try {
   step(`starting ${onEjabberd ? "ejabberd" : "prosody"}, xsmtp run, echo`);
   const prosody = onEjabberd
     ? await startEjabberd({ componentSecret: SECRET, extraComponents: [ECHO] })
-    : await startProsody({ componentSecret: SECRET, extraComponents: [ECHO] });
+    : await startProsody({ componentSecret: SECRET, extraComponents: [ECHO], logLevel: "info" });
   const clients: Client[] = [];
   try {
     for (let i = 1; i <= CLIENTS; i++) await prosody.register(`bob${i}`, "other.org", "pw");

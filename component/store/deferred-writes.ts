@@ -1,8 +1,9 @@
 /**
  * Writes allowed to trail the answer they belong to: bookkeeping (progress
  * `verified`/`rejected` items and their headlines, result counters) that no
- * reply depends on. They are queued in memory and written together, one
- * transaction per batch, at most MAX_DELAY_MS after the first was queued or
+ * reply depends on. They are queued in memory and written together (on
+ * SQLite one transaction per millisecond slice of the batch, on PostgreSQL
+ * one transaction with lanes), at most MAX_DELAY_MS after the first was queued or
  * as soon as MAX_ITEMS are waiting, so a verification's answer no longer
  * waits for them and they share one commit and one lock.
  *
@@ -13,7 +14,7 @@
  * client request), so nobody ever observes the delay.
  */
 import type { Storages, WriteBatcher } from "./store.js";
-import { timeSlicer } from "./time-slices.js";
+import { nextTurn, slice } from "./time-slices.js";
 
 export const MAX_DELAY_MS = 50;
 export const MAX_ITEMS = 256;
@@ -85,7 +86,7 @@ export class DeferredWrites {
   }
 
   /**
-   * Writes everything queued so far in one transaction; resolves once it is
+   * Writes everything queued so far; resolves once it is
    * written (or, for bookkeeping that failed, given up and reported). A call
    * during a flush waits for it, then writes what came meanwhile.
    */
@@ -98,23 +99,37 @@ export class DeferredWrites {
     const batch = this.queue;
     this.queue = [];
     this.dirty = false;
-    this.flushing = this.writes
-      .runNow(async (tx) => {
-        if (this.writes.concurrency > 1) {
-          await this.concurrently(batch, tx);
-        } else {
-          const pause = timeSlicer();
-          for (const { work } of batch) {
-            await pause();
-            await this.guard(work, tx);
-          }
-        }
-        for (const write of this.coalesced) await this.guard(write, tx);
-      })
+    this.flushing = this.write(batch)
       // Bookkeeping only: its answers have gone; losing it is the documented risk.
       .catch((err: Error) => this.onError(err))
       .finally(() => (this.flushing = undefined));
     await this.flushing;
+  }
+
+  /**
+   * On PostgreSQL, one transaction with lanes (below). On SQLite, one
+   * transaction per slice of about a millisecond (time-slices.ts): the
+   * group commit's answers get the connection between slices instead of
+   * waiting for the whole batch.
+   */
+  private async write(batch: Queued[]): Promise<void> {
+    if (this.writes.concurrency > 1) {
+      await this.writes.runNow(async (tx) => {
+        await this.concurrently(batch, tx);
+        for (const write of this.coalesced) await this.guard(write, tx);
+      });
+      return;
+    }
+    let next = 0;
+    for (;;) {
+      await this.writes.runNow(async (tx) => {
+        const clock = slice();
+        while (next < batch.length && !clock.over()) await this.guard(batch[next++]!.work, tx);
+        if (next === batch.length) for (const write of this.coalesced) await this.guard(write, tx);
+      });
+      if (next === batch.length) return;
+      await nextTurn();
+    }
   }
 
   /**

@@ -10,7 +10,7 @@
 import type { AsyncLock } from "./async-lock.js";
 import type { Db } from "./database.js";
 import { inSavepoint, runTransaction } from "./sqlite-transaction.js";
-import { timeSlicer } from "./time-slices.js";
+import { nextTurn, slice } from "./time-slices.js";
 import type { Storages, WriteBatcher } from "./store.js";
 
 interface Queued {
@@ -65,14 +65,16 @@ export class SqliteGroupCommit implements WriteBatcher {
   async flush(): Promise<void> {
     this.scheduled = false;
     while (this.queue.length) {
-      const batch = this.queue.splice(0, MAX_BATCH);
+      // This slice's writes: taken from the queue one by one until the slice is over.
+      const taken: Queued[] = [];
       const outcomes: { ok: boolean; value: unknown }[] = [];
       let after: (() => void)[];
       try {
         ({ after } = await this.inTransaction(async () => {
-          const pause = timeSlicer();
-          for (const item of batch) {
-            await pause();
+          const clock = slice();
+          while (this.queue.length && taken.length < MAX_BATCH && !clock.over()) {
+            const item = this.queue.shift()!;
+            taken.push(item);
             try {
               // A failing item rolls back alone.
               outcomes.push({ ok: true, value: await inSavepoint(this.db, () => item.work(this.tx)) });
@@ -82,11 +84,13 @@ export class SqliteGroupCommit implements WriteBatcher {
           }
         }));
       } catch (err) {
-        for (const item of batch) item.reject(err);
+        for (const item of taken) item.reject(err);
         continue;
       }
-      batch.forEach((item, i) => (outcomes[i]!.ok ? item.resolve(outcomes[i]!.value) : item.reject(outcomes[i]!.value)));
+      taken.forEach((item, i) => (outcomes[i]!.ok ? item.resolve(outcomes[i]!.value) : item.reject(outcomes[i]!.value)));
       for (const fn of after) fn();
+      // The answers just committed go out, and new requests come in, before the next slice.
+      if (this.queue.length) await nextTurn();
     }
   }
 

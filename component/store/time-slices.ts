@@ -1,24 +1,27 @@
 /**
- * Long batches (a group commit of 256 verifications, a deferred flush of
- * progress items) run in slices of about a millisecond, letting the event
- * loop serve other IQs between them: a batch then delays a ping by a slice,
- * not by the whole batch. The transaction stays open across the pauses;
- * the connection's lock keeps other writers out, and readers are not held.
+ * Long batches (a burst of verifications in the group commit, a deferred
+ * flush of progress items) are written one transaction per slice of about a
+ * millisecond, with a turn of the event loop between slices.
+ *
+ * Why a transaction per slice and not one held open across pauses: SQLite
+ * has one connection and one lock here, so an open transaction holds every
+ * other writer, and the answers of a group commit leave only once it
+ * commits. A 64-IQ burst decided in one transaction was answered all at
+ * once, ~8 ms after it arrived; meanwhile the XMPP server had nothing to
+ * route, and then nothing for the component to do: the two took turns
+ * instead of working side by side (bench/RESULTS.md, "Turn-taking").
+ * Committing every slice lets answers flow out while the rest of the burst
+ * is decided, for one more WAL commit per millisecond at most.
  */
 import { performance } from "node:perf_hooks";
 
 export const SLICE_MS = 1;
 
-/** Call between steps: resolves at once within a slice, after one turn of the event loop past it. */
-export function timeSlicer(sliceMs = SLICE_MS): () => Promise<void> | undefined {
-  let start = performance.now();
-  return () => {
-    if (performance.now() - start < sliceMs) return undefined;
-    return new Promise<void>((resolve) =>
-      setImmediate(() => {
-        start = performance.now();
-        resolve();
-      }),
-    );
-  };
+/** A clock for one slice: `over()` once SLICE_MS have passed since it was made. */
+export function slice(sliceMs = SLICE_MS): { over(): boolean } {
+  const start = performance.now();
+  return { over: () => performance.now() - start >= sliceMs };
 }
+
+/** One turn of the event loop: I/O (answers out, requests in) runs before the next slice. */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

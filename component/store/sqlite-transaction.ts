@@ -8,17 +8,44 @@
 import type { AsyncLock } from "./async-lock.js";
 import type { Db } from "./database.js";
 
+/**
+ * The transaction-control statements, prepared once per connection: exec()
+ * compiles its SQL on every call, and a group commit runs two of these per
+ * verification (its savepoint) plus two per slice.
+ */
+const control = new WeakMap<Db, ReturnType<typeof prepareControl>>();
+function prepareControl(db: Db) {
+  const run = (sql: string) => {
+    const statement = db.prepare(sql);
+    return () => void statement.run();
+  };
+  return {
+    begin: run("BEGIN IMMEDIATE"),
+    commit: run("COMMIT"),
+    rollback: run("ROLLBACK"),
+    savepoint: run("SAVEPOINT item"),
+    release: run("RELEASE item"),
+    rollbackTo: run("ROLLBACK TO item"),
+  };
+}
+function statementsOf(db: Db) {
+  let c = control.get(db);
+  if (!c) control.set(db, (c = prepareControl(db)));
+  return c;
+}
+
 /** `ended` runs once the transaction has committed or rolled back, still holding the lock. */
 export function runTransaction<T>(db: Db, lock: AsyncLock, work: () => Promise<T>, ended?: () => void): Promise<T> {
+  const sql = statementsOf(db);
   return lock.run(async () => {
     try {
-      db.exec("BEGIN IMMEDIATE");
+      sql.begin();
       try {
         const value = await work();
-        db.exec("COMMIT");
+        sql.commit();
         return value;
       } catch (err) {
-        if (db.inTransaction) db.exec("ROLLBACK");
+        if (db.inTransaction) sql.rollback();
         throw err;
       }
     } finally {
@@ -40,14 +67,15 @@ export function sqliteWriter(lock: AsyncLock, inTransaction: boolean): <T>(work:
  * throws, only its own statements are rolled back.
  */
 export async function inSavepoint<T>(db: Db, work: () => Promise<T>): Promise<T> {
-  db.exec("SAVEPOINT item");
+  const sql = statementsOf(db);
+  sql.savepoint();
   try {
     const value = await work();
-    db.exec("RELEASE item");
+    sql.release();
     return value;
   } catch (err) {
-    db.exec("ROLLBACK TO item");
-    db.exec("RELEASE item");
+    sql.rollbackTo();
+    sql.release();
     throw err;
   }
 }

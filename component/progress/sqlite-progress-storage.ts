@@ -80,7 +80,8 @@ function appendItem(db: Db, key: NodeKey, row: NewItemRow, options: AppendOption
     const seq = st.nextSeq.get(...k(key))!.last_seq;
     const { stage, at, by, reason, recipients, domains, suppressed, publisher } = row;
     st.insertItem.run(...k(key), seq, stage, at, by, reason, recipients, domains, suppressed, publisher);
-    st.trim.run(...k(key), seq - options.maxItems);
+    // Nothing to drop until the node has held maxItems (seq counts from 1).
+    if (seq > options.maxItems) st.trim.run(...k(key), seq - options.maxItems);
     for (const domain of domains.split(" ").filter(Boolean)) st.addDomain.run(...k(key), domain);
     if (stage === "rejected") st.unsuppress.run(...k(key));
     return { seq, subscribers: st.subscribers.all(...k(key)).map((r) => r.jid) };

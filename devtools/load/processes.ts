@@ -5,8 +5,9 @@ import { fileURLToPath } from "node:url";
 
 const ECHO_BIN = fileURLToPath(new URL("./echo-component.js", import.meta.url));
 
-export async function startEcho(service: string, domain: string, secret: string) {
-  const child = spawn(process.execPath, [ECHO_BIN, service, domain, secret], { stdio: ["ignore", "pipe", "inherit"] });
+/** `notify`: the echo that also answers with a pass and sends its headline (echo-component.ts). */
+export async function startEcho(service: string, domain: string, secret: string, { notify = false } = {}) {
+  const child = spawn(process.execPath, [ECHO_BIN, service, domain, secret, ...(notify ? ["--notify"] : [])], { stdio: ["ignore", "pipe", "inherit"] });
   process.once("exit", () => child.kill("SIGKILL"));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("echo component did not come online")), 15_000);

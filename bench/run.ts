@@ -129,6 +129,8 @@ try {
     const tap = new ReplyTap(clients);
     const verifyTo = verifyIqMaker(signed, COMPONENT_DOMAIN);
 
+    // The event-loop delay from here on is the load's; start-up is kept apart (component-probe.ts).
+    component.child.kill("SIGUSR2");
     step("closed loop: verify vs echo vs notifying echo");
     const loop = { concurrency: CONCURRENCY, durationMs: 3_000, warmupMs: 1_000 };
     const closed = await closedLoopSides(

@@ -37,13 +37,19 @@ function s(db: Db) {
   return st;
 }
 
-/** Records one passing verification and returns the message's totals, this one included. */
-function recordPass(db: Db, jid: string, messageId: string, verifierDomain: string, at: number) {
+/**
+ * Records one passing verification and returns the message's totals, this
+ * one included. Atomic: inside a transaction the caller's savepoint covers
+ * both statements (the group commit gives each verification one), else
+ * they get a transaction of their own.
+ */
+function recordPass(db: Db, jid: string, messageId: string, verifierDomain: string, at: number, inTransaction: boolean) {
   const st = s(db);
-  return db.transaction(() => {
+  const record = () => {
     st.recordPass.run(jid, messageId, verifierDomain, at, at);
     return st.seen.get(jid, messageId)!;
-  })();
+  };
+  return inTransaction ? record() : db.transaction(record)();
 }
 
 /** Whether `verifierDomain` had a passing verification of this message (it may then report delivery). */
@@ -68,7 +74,7 @@ function sweepSeen(db: Db, before: number): number {
 export function sqliteVerificationStorage(db: Db, lock: AsyncLock, inTransaction = false): VerificationStorage {
   const write = sqliteWriter(lock, inTransaction);
   return {
-    recordPass: (jid, messageId, domain, at) => write(() => recordPass(db, jid, messageId, domain, at)),
+    recordPass: (jid, messageId, domain, at) => write(() => recordPass(db, jid, messageId, domain, at, inTransaction)),
     hasPassed: async (jid, messageId, domain) => hasPassed(db, jid, messageId, domain),
     addCounts: (counts) =>
       write(() => db.transaction(() => counts.forEach(({ result, reason, n }) => countResult(db, result as VerificationResult, reason, n)))()),

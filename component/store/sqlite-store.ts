@@ -30,7 +30,7 @@ export function sqliteStore(db: Db): SqliteStore {
     progress: sqliteProgressStorage(db, lock, inTransaction),
     verification: sqliteVerificationStorage(db, lock, inTransaction),
   });
-  const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
+  const dataVersion = perTurn(db.prepare<[], number>("PRAGMA data_version").pluck());
   return {
     engine: "sqlite",
     db,
@@ -38,7 +38,7 @@ export function sqliteStore(db: Db): SqliteStore {
     writes: new SqliteGroupCommit(db, lock, storages(true)),
     // data_version moves when another connection commits; our own identity
     // writes are counted by key-store.ts, since data_version does not see them.
-    identityVersion: async () => `${dataVersion.get()}:${identityWrites(db)}`,
+    identityVersion: async () => `${dataVersion()}:${identityWrites(db)}`,
     isUnavailable: (err) => {
       const code = (err as { code?: string }).code;
       return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
@@ -50,5 +50,28 @@ export function sqliteStore(db: Db): SqliteStore {
       await lock.run(() => undefined);
       if (db.open) db.close();
     },
+  };
+}
+
+/**
+ * PRAGMA data_version read at most once per turn of the event loop: every
+ * verification checks the identity version twice (key, address), and a
+ * group-commit slice decides dozens in one turn, holding the write lock, so
+ * no other connection can commit in between anyway. Outside a transaction a
+ * commit by another process during the turn is seen on the next one: the
+ * verification then ran before the revocation, as if it had come a moment
+ * sooner (PostgreSQL shares one read among waiting verifications alike).
+ * Our own writes are counted apart (identityWrites) and seen at once.
+ */
+function perTurn(statement: { get(): number | undefined }): () => number | undefined {
+  let value: number | undefined;
+  let read = false;
+  return () => {
+    if (!read) {
+      value = statement.get();
+      read = true;
+      setImmediate(() => (read = false));
+    }
+    return value;
   };
 }

@@ -34,7 +34,7 @@ export async function benchMilter(step: (what: string) => void): Promise<MilterF
   const profileDir = process.argv.includes("--milter-profile") ? process.argv[process.argv.indexOf("--milter-profile") + 1] : undefined;
   step("milter: starting Prosody, two gateways, OpenDKIM, four Postfix");
   const transport = process.argv.includes("--milter-inet") ? "inet" : "unix";
-  const stack = await startMilterStack(transport, profileDir ? profileEnv(profileDir) : {});
+  const stack = await startMilterStack(transport, profileDir ? profileEnv(profileDir) : {}, { prosodyLog: "info" });
   if (profileDir) step(`milter: profiles in ${profileDir}: signer pid ${stack.signer.child.pid}, verifier pid ${stack.verifier.child.pid}`);
   const cpu = await CpuBySide.start({ signer: stack.signer.child.pid!, verifier: stack.verifier.child.pid!, prosody: stack.prosodyPid });
   const seen: Record<string, { submit: number[]; e2e: number[] }> = {};

@@ -46,13 +46,23 @@ export interface MilterStack {
  */
 export type MilterTransport = "unix" | "inet";
 
-export async function startMilterStack(transport: MilterTransport, extraGatewayEnv: Record<string, string> = {}): Promise<MilterStack> {
+/** `prosodyLog`: "info" for benchmarks (prosody-config.ts: debug logs every stanza); tests keep debug. */
+export async function startMilterStack(
+  transport: MilterTransport,
+  extraGatewayEnv: Record<string, string> = {},
+  { prosodyLog = "debug" }: { prosodyLog?: "debug" | "info" } = {},
+): Promise<MilterStack> {
   const cleanup: (() => Promise<unknown> | void)[] = [];
   const stop = async () => {
     for (const step of cleanup.reverse()) await step();
   };
   try {
-    const prosody: ProsodyInstance = await startProsody({ componentSecret: SECRET, hosts: ["example.org", "other.org"], extraComponents: ["xsmtp.other.org"] });
+    const prosody: ProsodyInstance = await startProsody({
+      componentSecret: SECRET,
+      hosts: ["example.org", "other.org"],
+      extraComponents: ["xsmtp.other.org"],
+      logLevel: prosodyLog,
+    });
     cleanup.push(() => prosody.stop());
     const sockets = await socketDir();
     cleanup.push(() => rmSync(sockets, { recursive: true, force: true }));

@@ -84,7 +84,12 @@ export class SqliteGroupCommit implements WriteBatcher {
           }
         }));
       } catch (err) {
-        for (const item of taken) item.reject(err);
+        // A transaction that could not begin (SQLITE_BUSY: another process
+        // holds the write lock) took nothing: fail the writes it was for, so
+        // their IQs are answered (service-busy) and this loop moves on
+        // instead of retrying the same queue forever.
+        const failed = taken.length > 0 ? taken : this.queue.splice(0, MAX_BATCH);
+        for (const item of failed) item.reject(err);
         continue;
       }
       taken.forEach((item, i) => (outcomes[i]!.ok ? item.resolve(outcomes[i]!.value) : item.reject(outcomes[i]!.value)));

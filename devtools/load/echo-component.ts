@@ -25,6 +25,10 @@ import { domainOf } from "../../protocol/jid.js";
 const [service, domain, password, mode] = process.argv.slice(2);
 const xmpp = component({ service: service!, domain: domain!, password: password! });
 xmpp.on("error", () => {});
+// As `xsmtp run` does (component/xmpp/connection.ts): with Nagle's algorithm
+// the notifying echo's answer, written right behind its headline, waits for
+// the server's delayed ACK, and the baseline would measure that wait.
+xmpp.on("connect", () => (xmpp as unknown as { socket?: { setNoDelay?(on: boolean): void } }).socket?.setNoDelay?.(true));
 let seq = 0;
 
 /** The pass `xsmtp run` would give, and its headline, from the request as sent (j= and Message-ID). */

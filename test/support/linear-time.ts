@@ -17,11 +17,19 @@
  * held to the square root of that, so quadratic code fails there, after
  * seconds rather than the minutes its 1 MB run would take.
  *
- * Robust on a busy machine: other processes only ever add time, so each size
- * keeps the best of several repetitions; a run is repeated in a batch until
- * the batch lasts a few milliseconds, so clock resolution does not count; and
- * the 10 KB time is floored (FLOOR_MS), so that a parser measured at a few
- * microseconds is not held to 1,000 times that.
+ * Robust on a busy machine: the time taken is this process's CPU time
+ * (process.cpuUsage, user + system), not wall-clock time. On wall-clock time,
+ * other processes made the check flaky in a way best-of-N cannot cure: a
+ * 10 KB batch of 3 ms can fit inside one scheduler time slice and keep its
+ * unloaded time, while a 1 MB run of 20 to 200 ms is always preempted, so with
+ * both cores of a 2-core machine busy the wall-clock ratio of a linear parser
+ * went from about 200 to 800 and more. CPU time leaves out the time spent
+ * waiting for a core. What load still adds (caches and branch predictors
+ * refilled after a preemption) only ever adds time, so each size keeps the
+ * best of several repetitions; a run is repeated in a batch until the batch
+ * has used a few milliseconds of CPU, so clock resolution (1 µs) does not
+ * count; and the 10 KB time is floored (FLOOR_MS), so that a parser measured
+ * at a few microseconds is not held to 1,000 times that.
  */
 import assert from "node:assert/strict";
 
@@ -33,6 +41,7 @@ export interface LinearOptions {
   repetitions?: number;
 }
 
+/** CPU times in ms. */
 export interface LinearMeasurement {
   smallMs: number;
   middleMs: number;
@@ -41,8 +50,9 @@ export interface LinearMeasurement {
   ratio: number;
 }
 
-/** The smallest per-call time the 10 KB run is credited with, in ms. */
+/** The smallest per-call CPU time the 10 KB run is credited with, in ms. */
 export const FLOOR_MS = 0.05;
+/** CPU time a batch of calls must use before it counts. */
 const MIN_BATCH_MS = 3;
 const MAX_BATCH_CALLS = 100_000;
 /**
@@ -69,8 +79,9 @@ export async function assertLinear<T>(
       const tries = attempt === 1 ? repetitions : Math.min(repetitions, RETRY_REPETITIONS);
       return await measureOnce(name, inputs, run, { smallSize, middleSize, largeSize, maxRatio, repetitions: tries });
     } catch (err) {
-      // A burst of load from other processes can slow every repetition of one
-      // size; it does not last. Quadratic code fails every attempt alike.
+      // Load from other processes still costs some CPU time (caches refilled
+      // after each preemption), and a garbage collection can land in one
+      // short run; neither lasts. Quadratic code fails every attempt alike.
       failure = err as Error;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -98,7 +109,7 @@ async function measureOnce<T>(
   const middleLimit = stepRatio * base;
   const middleMs = await bestPerCallMs(run, inputs.middle, repetitions, middleLimit);
   const describe = (size: number, ms: number, limit: number): string =>
-    `${name}: ${format(size)} took ${ms.toFixed(3)} ms, ${format(smallSize)} took ${smallMs.toFixed(3)} ms ` +
+    `${name}: ${format(size)} took ${ms.toFixed(3)} ms of CPU, ${format(smallSize)} took ${smallMs.toFixed(3)} ms ` +
     `(floored to ${base.toFixed(3)}): ratio ${(ms / base).toFixed(0)}, more than the ${limit.toFixed(0)} allowed; ` +
     `the time grows faster than the input`;
   assert.ok(middleMs <= middleLimit, describe(middleSize, middleMs, stepRatio));
@@ -110,11 +121,21 @@ async function measureOnce<T>(
 }
 
 /**
- * The best per-call time over at most `repetitions` batches. Repeating stops
+ * CPU time used by this process so far, in ms: all its threads, so the
+ * garbage collector's helper threads count, as they work for the parser too.
+ */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * The best per-call CPU time over at most `repetitions` batches. Repeating stops
  * as soon as a batch is within `limitMs` (the best can only improve, and the
  * check only asks for a time under the limit), or once a batch is ten times
- * over it: no amount of noise explains that, and quadratic code should not
- * keep the test waiting. The 10 KB size has no limit and always repeats.
+ * over it: no amount of noise in CPU time explains that (in wall-clock time,
+ * one preemption of a 0.2 ms call did), and quadratic code should not keep
+ * the test waiting. The 10 KB size has no limit and always repeats.
  */
 async function bestPerCallMs<T>(run: (input: T) => unknown, input: T, repetitions: number, limitMs?: number): Promise<number> {
   let calls = 1;
@@ -122,12 +143,12 @@ async function bestPerCallMs<T>(run: (input: T) => unknown, input: T, repetition
   for (let r = 0; r < repetitions; r++) {
     let elapsed: number;
     for (;;) {
-      const started = performance.now();
+      const started = cpuMs();
       for (let i = 0; i < calls; i++) {
         const pending = callOnce(run, input);
         if (pending) await pending;
       }
-      elapsed = performance.now() - started;
+      elapsed = cpuMs() - started;
       if (elapsed >= MIN_BATCH_MS || calls >= MAX_BATCH_CALLS) break;
       calls *= 2;
     }

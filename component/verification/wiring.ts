@@ -21,6 +21,7 @@ import { verifyRequestError } from "./verify-adapter.js";
 import { decide, pastLimit, prepare, type Prepared, type VerifyDeps, type VerifyRequest } from "./verify-core.js";
 import type { VerificationStorage } from "./verification-storage.js";
 import { ResultCounter } from "./result-counter.js";
+import { SliceQueue } from "../store/time-slices.js";
 
 /** What other features may hook into verification (progress publishes events, replay needs recipients). */
 export interface VerificationHooks {
@@ -42,6 +43,7 @@ export function wireVerification(ctx: ServiceContext, identities: IdentityLookup
   // Shared buckets when instances share the store (PostgreSQL); in memory otherwise.
   const limiter = new RateLimiter(config.verifyRate, clock, store.takeTokens?.bind(store));
   const counter = new ResultCounter(ctx.deferred);
+  const preparing = new SliceQueue();
 
   disco.addFeature(NS_XSMTP);
   router.get(NS_XSMTP, "verify", async ({ from, payload }: IqRequest) => {
@@ -65,11 +67,12 @@ export function wireVerification(ctx: ServiceContext, identities: IdentityLookup
 
     const request: VerifyRequest =
       parsed === PAST_LIMIT ? { signature: "", headers: [], verifierDomain } : { ...parsed, verifierDomain };
-    // The costly, store-free part (tag list, canonicalization, addresses) runs
-    // here, one request per turn of the event loop: on SQLite the group
-    // commit below decides its whole batch in one go, and large requests
-    // queued into it together would hold up every other IQ until it is done.
-    const prepared = parsed === PAST_LIMIT ? pastLimit() : prepare(request);
+    // The costly, store-free part (tag list, canonicalization, addresses)
+    // runs in slices of about a millisecond with a turn of the event loop
+    // between them (store/time-slices.ts): many requests read from the
+    // socket in one go would otherwise be judged back to back before any
+    // other IQ or timer gets a turn.
+    const prepared = parsed === PAST_LIMIT ? pastLimit() : await preparing.run(() => prepare(request));
     // What the answer depends on (the seen record behind <seen>) is written
     // before the answer: on SQLite in one savepoint of a group commit, so
     // verifications arriving together share one WAL commit and each is

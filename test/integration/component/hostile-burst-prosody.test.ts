@@ -24,8 +24,9 @@ const NS = "urn:xmpp:xsmtp:0";
 const BURST = 48;
 /**
  * Set from measurements on the shared 2-core test box, with margin: under
- * the burst, ping p99 ~65-105 ms and max ~70-120 ms, mostly Prosody parsing
- * and routing the 256 KiB stanzas; the event loop's own p99 is ~20 ms, the
+ * the burst, ping p99 ~130-150 ms and max ~140-185 ms, the pings queued on
+ * the one component stream behind 12 MB of requests that the component
+ * reads a chunk per turn; the event loop's own p99 is ~15-25 ms, the
  * tag-list parser backtracking on the 7,000-octet white-space tag. The max
  * gets more room than the p99: when other jobs take the cores, one ping in a
  * run has taken ~250-370 ms while the event loop itself was starved.

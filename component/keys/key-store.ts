@@ -6,12 +6,11 @@
 import type { AddressRow } from "../../schema/addresses.js";
 import type { KeyRow } from "../../schema/keys.js";
 import type { UserRow } from "../../schema/users.js";
-import type { Db } from "../store/database.js";
+import { perConnection, type Db } from "../store/database.js";
 import type { AsyncLock } from "../store/async-lock.js";
 import { runTransaction, sqliteWriter } from "../store/sqlite-transaction.js";
 import type { IdentityStorage } from "./identity-storage.js";
 
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
 /** Identity writes made through this module per connection: identity-lookup.ts drops its cache when it moves. */
 const writes = new WeakMap<Db, number>();
 
@@ -48,11 +47,7 @@ function prepare(db: Db) {
   };
 }
 
-function keyStatements(db: Db) {
-  let s = statements.get(db);
-  if (!s) statements.set(db, (s = prepare(db)));
-  return s;
-}
+const keyStatements = perConnection(prepare);
 
 /**
  * The store behind the IdentityStorage interface the identity core is given.

@@ -8,12 +8,11 @@
 import type { ProgressItemRow, ProgressNodeRow } from "../../schema/progress.js";
 import type { AsyncLock } from "../store/async-lock.js";
 import { sqliteWriter } from "../store/sqlite-transaction.js";
-import type { Db } from "../store/database.js";
+import { perConnection, type Db } from "../store/database.js";
 import type { NodeKey } from "../../protocol/progress-node.js";
 import { itemId, type ProgressEvent, type ProgressItem, type Stage } from "../../protocol/progress-event.js";
 import type { ProgressStorage } from "./progress-storage.js";
 
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
 const NODE = "owner = ? AND message_id = ?";
 type K = [owner: string, messageId: string];
 
@@ -51,11 +50,7 @@ function prepare(db: Db) {
   };
 }
 
-function s(db: Db) {
-  let st = statements.get(db);
-  if (!st) statements.set(db, (st = prepare(db)));
-  return st;
-}
+const s = perConnection(prepare);
 
 const k = (key: NodeKey): K => [key.owner, key.messageId];
 

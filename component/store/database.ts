@@ -10,6 +10,19 @@ import { migrate } from "./migrate.js";
 
 export type Db = Database.Database;
 
+/**
+ * Statements prepared once per connection, on first use: `prepare` builds
+ * them for a connection and the result is kept as long as it lives.
+ */
+export function perConnection<S>(prepare: (db: Db) => S): (db: Db) => S {
+  const prepared = new WeakMap<Db, S>();
+  return (db) => {
+    let statements = prepared.get(db);
+    if (!statements) prepared.set(db, (statements = prepare(db)));
+    return statements;
+  };
+}
+
 const BUSY_TIMEOUT_MS = 5000;
 
 export function openDatabase(file: string): Db {

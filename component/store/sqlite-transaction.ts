@@ -6,14 +6,13 @@
  * later on a stale snapshot.
  */
 import type { AsyncLock } from "./async-lock.js";
-import type { Db } from "./database.js";
+import { perConnection, type Db } from "./database.js";
 
 /**
  * The transaction-control statements, prepared once per connection: exec()
  * compiles its SQL on every call, and a group commit runs two of these per
  * verification (its savepoint) plus two per slice.
  */
-const control = new WeakMap<Db, ReturnType<typeof prepareControl>>();
 function prepareControl(db: Db) {
   const run = (sql: string) => {
     const statement = db.prepare(sql);
@@ -28,11 +27,7 @@ function prepareControl(db: Db) {
     rollbackTo: run("ROLLBACK TO item"),
   };
 }
-function statementsOf(db: Db) {
-  let c = control.get(db);
-  if (!c) control.set(db, (c = prepareControl(db)));
-  return c;
-}
+const statementsOf = perConnection(prepareControl);
 
 /** `ended` runs once the transaction has committed or rolled back, still holding the lock. */
 export function runTransaction<T>(db: Db, lock: AsyncLock, work: () => Promise<T>, ended?: () => void): Promise<T> {

@@ -4,11 +4,9 @@
  */
 import type { AsyncLock } from "../store/async-lock.js";
 import { sqliteWriter } from "../store/sqlite-transaction.js";
-import type { Db } from "../store/database.js";
+import { perConnection, type Db } from "../store/database.js";
 import type { VerificationStorage } from "./verification-storage.js";
 import type { VerificationResult } from "../../protocol/verification-outcome.js";
-
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
 
 function prepare(db: Db) {
   return {
@@ -31,11 +29,7 @@ function prepare(db: Db) {
   };
 }
 
-function s(db: Db) {
-  let st = statements.get(db);
-  if (!st) statements.set(db, (st = prepare(db)));
-  return st;
-}
+const s = perConnection(prepare);
 
 /**
  * Records one passing verification and returns the message's totals, this

@@ -26,7 +26,7 @@ function machineBusy(): number {
 }
 
 export function clusterParts(stack: ClusterStack): { snapshot(): PartSeconds; busy(): number } {
-  const beams = new Set(stack.cluster.nodes.map((node) => firstNumber(join(node.dir, "ejabberd.pid"))));
+  const beams = new Set(stack.cluster.nodes.map((node) => node.pid()));
   const postmaster = firstNumber(join(stack.postgres.dataDir, "postmaster.pid"));
   const xsmtp = new Set([...stack.instances.values()].flat().map((p) => p.child.pid!));
   const echo = new Set([...stack.echoes.values()].flat());

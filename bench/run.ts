@@ -60,8 +60,6 @@ const profileDir = profileIndex > 0 ? process.argv[profileIndex + 1] : undefined
 const serverIndex = process.argv.indexOf("--server");
 const onEjabberd = serverIndex > 0 && process.argv[serverIndex + 1] === "ejabberd";
 const PROBE = fileURLToPath(new URL("../devtools/load/component-probe.js", import.meta.url));
-/** The XMPP server's own process (its pidfile), for its CPU per request. */
-const serverPid = (dir: string, ejabberd: boolean) => Number(readFileSync(join(dir, ejabberd ? "ejabberd.pid" : "prosody.pid"), "utf8").trim());
 const step = (what: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${what}\n`);
 
 const dir = mkdtempSync(join(tmpdir(), "xsmtp-bench-"));
@@ -149,7 +147,7 @@ try {
         echo: { make: verifyIqMaker(signed, ECHO), pid: echo.pid! },
         echo_notify: { make: verifyIqMaker(signed, ECHO_NOTIFY), pid: echoNotify.pid! },
       },
-      serverPid(prosody.dir, onEjabberd),
+      prosody.pid(),
       loop,
     );
     Object.assign(figures, {

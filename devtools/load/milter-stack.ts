@@ -8,7 +8,7 @@
  * rounds only switch the port the load goes to. Mail is discarded after the
  * queue (delivery is the same for all and not what is measured).
  */
-import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPostfix, type PrivatePostfix } from "../servers/postfix.js";
@@ -99,7 +99,7 @@ export async function startMilterStack(
     };
     // tempfail, not accept: a milter that fails under load must show as errors, not as fast plain mail.
     const [plain, sign, opendkim, verify] = [await postfix(""), await postfix(a.milter), await postfix(dkim.milter), await postfix(b.milter)];
-    const prosodyPid = Number(readFileSync(join(prosody.dir, "prosody.pid"), "utf8").trim());
+    const prosodyPid = prosody.pid();
     return { transport, plain: plain!, sign: sign!, opendkim: opendkim!, verify: verify!, alice: { keyId: key.key_id, secret: key.secret }, signer, verifier, prosodyPid, stop };
   } catch (err) {
     await stop().catch(() => undefined);

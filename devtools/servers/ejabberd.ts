@@ -112,6 +112,7 @@ export async function startEjabberd(options: EjabberdOptions): Promise<EjabberdI
     },
     kill: hardKill,
     log,
+    pidFile: pidPath,
   });
   return {
     ...server,

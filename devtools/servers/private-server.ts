@@ -26,6 +26,8 @@ export interface PrivateServer {
   kill(): void;
   /** The server's log (and whatever else it wrote), for debugging. */
   log(): string;
+  /** The server process's own pid, from its pidfile (what the benchmarks charge CPU to). */
+  pid(): number;
 }
 
 export interface Ports {
@@ -106,6 +108,8 @@ export interface ServerParts {
   register: PrivateServer["register"];
   kill(): void;
   log(): string;
+  /** Where the server writes its pid. */
+  pidFile: string;
 }
 
 /**
@@ -148,5 +152,6 @@ export async function startPrivateServer(name: string, parts: ServerParts): Prom
     },
     kill: parts.kill,
     log: parts.log,
+    pid: () => Number(readFileSync(parts.pidFile, "utf8").trim().split("\n")[0]),
   };
 }

@@ -33,6 +33,7 @@ export async function startProsody(options: ProsodyOptions): Promise<ProsodyInst
   const dir = await mkdtemp(join(tmpdir(), "xsmtp-prosody-"));
   const configPath = join(dir, "prosody.cfg.lua");
   const logPath = join(dir, "prosody.log");
+  const pidFile = join(dir, "prosody.pid");
   const example = await readFile(exampleConfig, "utf8");
   const owner = isRoot ? await userIds("prosody") : undefined;
   // Prosody indexes the "certs" dir next to its config; an empty one avoids a spurious error.
@@ -89,7 +90,7 @@ export async function startProsody(options: ProsodyOptions): Promise<ProsodyInst
     if (!proc) return;
     // Signal Prosody itself (its pidfile) rather than runuser: runuser, when
     // signalled, waits 2 s before it SIGKILLs its child.
-    const pid = Number((await readFile(join(dir, "prosody.pid"), "utf8").catch(() => "")).trim());
+    const pid = Number((await readFile(pidFile, "utf8").catch(() => "")).trim());
     if (proc.exitCode === null && proc.signalCode === null) {
       try {
         process.kill(pid > 0 ? pid : (proc.pid ?? 0), "SIGTERM");
@@ -100,7 +101,7 @@ export async function startProsody(options: ProsodyOptions): Promise<ProsodyInst
     const timer = setTimeout(() => killGroup(proc.pid, "SIGKILL"), stopTimeoutMs);
     await exited(proc);
     clearTimeout(timer);
-    await rm(join(dir, "prosody.pid"), { force: true });
+    await rm(pidFile, { force: true });
     forget();
     child = undefined;
   }
@@ -120,8 +121,9 @@ export async function startProsody(options: ProsodyOptions): Promise<ProsodyInst
     kill() {
       killGroup(child?.pid, "SIGKILL");
       // A stale pidfile would make a later stop() signal whatever reuses that pid.
-      rmSync(join(dir, "prosody.pid"), { force: true });
+      rmSync(pidFile, { force: true });
     },
     log,
+    pidFile,
   });
 }

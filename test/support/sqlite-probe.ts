@@ -11,6 +11,18 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { openSqliteStore, type SqliteStore } from "../../component/store/sqlite-store.js";
+import { SLICE_MS } from "../../component/store/time-slices.js";
+
+/**
+ * Each write's work keeps the CPU this long (spin), so a slice holds
+ * MOST_PER_SLICE writes at most, and a burst of BURST writes (8 ms of work)
+ * is several slices of SLICE_MS (1 ms). Only lower bounds on time matter:
+ * a loaded machine makes slices hold fewer writes, never more.
+ */
+export const SPIN_MS = 0.5;
+export const MOST_PER_SLICE = Math.ceil(SLICE_MS / SPIN_MS);
+export const BURST = 16;
+export const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 export interface SqliteProbe {
   readonly store: SqliteStore;

@@ -5,8 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DeferredWrites, HIGH_WATER } from "../../../../component/store/deferred-writes.js";
 import type { Storages, WriteBatcher } from "../../../../component/store/store.js";
-import { SLICE_MS } from "../../../../component/store/time-slices.js";
-import { openSqliteProbe, spin } from "../../../support/sqlite-probe.js";
+import { BURST as ITEMS, MOST_PER_SLICE, openSqliteProbe, range, spin, SPIN_MS } from "../../../support/sqlite-probe.js";
 
 /** A batcher that runs work at once, `concurrency` at a time, like PostgreSQL's. */
 function batcher(concurrency: number): WriteBatcher & { transactions: number } {
@@ -59,12 +58,6 @@ describe("deferred writes", () => {
     assert.equal(most, 3, "three keys, three lanes at once");
   });
 });
-
-/** Each write's work keeps the CPU this long, so a slice holds MOST_PER_SLICE writes at most (group-commit.test.ts). */
-const SPIN_MS = 0.5;
-const MOST_PER_SLICE = Math.ceil(SLICE_MS / SPIN_MS);
-const ITEMS = 16;
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe("deferred writes on SQLite", () => {
   it("a batch longer than a slice is one transaction per slice, answers get in between, the coalesced writers run once in the last", async () => {

@@ -5,19 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Worker } from "node:worker_threads";
-import { SLICE_MS } from "../../../../component/store/time-slices.js";
-import { openSqliteProbe, spin, transactionsOf } from "../../../support/sqlite-probe.js";
-
-/**
- * Each write's work keeps the CPU this long, so a slice holds MOST_PER_SLICE
- * writes at most, and a burst of ITEMS (8 ms of work) is several slices of
- * SLICE_MS (1 ms). Only lower bounds on time matter: a loaded machine makes
- * slices hold fewer writes, never more.
- */
-const SPIN_MS = 0.5;
-const MOST_PER_SLICE = Math.ceil(SLICE_MS / SPIN_MS);
-const ITEMS = 16;
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+import { BURST as ITEMS, MOST_PER_SLICE, openSqliteProbe, range, spin, SPIN_MS, transactionsOf } from "../../../support/sqlite-probe.js";
 
 describe("group commit on SQLite", () => {
   it("writes a burst one transaction per slice, answering each slice's writes once it has committed", async () => {

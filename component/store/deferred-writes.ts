@@ -14,7 +14,7 @@
  * client request), so nobody ever observes the delay.
  */
 import type { Storages, WriteBatcher } from "./store.js";
-import { nextTurn, slice } from "./time-slices.js";
+import { nextTurn, slice } from "../time-slices.js";
 
 export const MAX_DELAY_MS = 50;
 export const MAX_ITEMS = 256;
@@ -108,7 +108,7 @@ export class DeferredWrites {
 
   /**
    * On PostgreSQL, one transaction with lanes (below). On SQLite, one
-   * transaction per slice of about a millisecond (time-slices.ts): the
+   * transaction per slice of about a millisecond (component/time-slices.ts): the
    * group commit's answers get the connection between slices instead of
    * waiting for the whole batch.
    */

@@ -1,16 +1,17 @@
 /**
- * Group commit on SQLite: writes queued in one turn of the event loop run in
- * one transaction, each in its own savepoint, and are acknowledged only once
- * that transaction has committed. Under load many verifications share a
- * commit (the WAL append that dominated their cost) while "answered" still
- * means "durable". Work that must follow the commit (notifications) is
- * deferred with afterCommit. A batch runs in slices of about a millisecond
- * (time-slices.ts), so other IQs are served while it is open.
+ * Group commit on SQLite: queued writes run in one transaction per slice
+ * of about a millisecond (component/time-slices.ts), each in its own
+ * savepoint, and are acknowledged only once that slice's transaction has
+ * committed. Under load many verifications share a commit (the WAL append
+ * that dominated their cost) while "answered" still means "durable"; each
+ * slice's answers leave as it commits, and other IQs are served between
+ * slices. Work that must follow the commit (notifications) is deferred with
+ * afterCommit.
  */
 import type { AsyncLock } from "./async-lock.js";
 import type { Db } from "./database.js";
 import { inSavepoint, runTransaction } from "./sqlite-transaction.js";
-import { nextTurn, slice } from "./time-slices.js";
+import { nextTurn, slice } from "../time-slices.js";
 import type { Storages, WriteBatcher } from "./store.js";
 
 interface Queued {

@@ -21,7 +21,7 @@ import { verifyRequestError } from "./verify-adapter.js";
 import { decide, pastLimit, prepare, type Prepared, type VerifyDeps, type VerifyRequest } from "./verify-core.js";
 import type { VerificationStorage } from "./verification-storage.js";
 import { ResultCounter } from "./result-counter.js";
-import { SliceQueue } from "../store/time-slices.js";
+import { SliceQueue } from "../time-slices.js";
 
 /** What other features may hook into verification (progress publishes events, replay needs recipients). */
 export interface VerificationHooks {
@@ -69,7 +69,7 @@ export function wireVerification(ctx: ServiceContext, identities: IdentityLookup
       parsed === PAST_LIMIT ? { signature: "", headers: [], verifierDomain } : { ...parsed, verifierDomain };
     // The costly, store-free part (tag list, canonicalization, addresses)
     // runs in slices of about a millisecond with a turn of the event loop
-    // between them (store/time-slices.ts): many requests read from the
+    // between them (component/time-slices.ts): many requests read from the
     // socket in one go would otherwise be judged back to back before any
     // other IQ or timer gets a turn.
     const prepared = parsed === PAST_LIMIT ? pastLimit() : await preparing.run(() => prepare(request));

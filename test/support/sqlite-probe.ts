@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { openSqliteStore, type SqliteStore } from "../../component/store/sqlite-store.js";
-import { SLICE_MS } from "../../component/store/time-slices.js";
+import { SLICE_MS } from "../../component/time-slices.js";
 
 /**
  * Each write's work keeps the CPU this long (spin), so a slice holds
@@ -62,7 +62,7 @@ export function openSqliteProbe(): SqliteProbe {
 /**
  * Keeps the CPU busy for at least `ms`: a write whose work takes that long,
  * so that a burst of them cannot fit in one time slice
- * (component/store/time-slices.ts).
+ * (component/time-slices.ts).
  */
 export function spin(ms: number): void {
   const end = performance.now() + ms;

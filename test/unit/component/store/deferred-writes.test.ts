@@ -1,6 +1,6 @@
 // The bookkeeping written behind verification answers (store/deferred-writes.ts):
 // bounded under overload, in order per key when written concurrently, and on
-// SQLite written one transaction per time slice (store/time-slices.ts).
+// SQLite written one transaction per time slice (component/time-slices.ts).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DeferredWrites, HIGH_WATER } from "../../../../component/store/deferred-writes.js";

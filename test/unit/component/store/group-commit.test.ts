@@ -1,5 +1,5 @@
 // Group commit on SQLite (store/group-commit.ts): a burst of queued writes is
-// written one transaction per time slice (store/time-slices.ts), each slice's
+// written one transaction per time slice (component/time-slices.ts), each slice's
 // writes answered as soon as it commits, with a turn of the event loop and no
 // transaction open before the next slice.
 import assert from "node:assert/strict";

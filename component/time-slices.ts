@@ -9,7 +9,7 @@
  * commits. A 64-IQ burst decided in one transaction was answered all at
  * once, ~8 ms after it arrived; meanwhile the XMPP server had nothing to
  * route, and then nothing for the component to do: the two took turns
- * instead of working side by side (bench/RESULTS.md, "Turn-taking").
+ * instead of working side by side (bench/RESULTS.md, issue 13's last round).
  * Committing every slice lets answers flow out while the rest of the burst
  * is decided, for one more WAL commit per millisecond at most.
  */

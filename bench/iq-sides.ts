@@ -20,8 +20,11 @@ export interface SideTarget {
   /** The component process answering this side. */
   pid: number;
 }
+/** A figure for each process: the XMPP server, the side's component, the load generator. */
+const PROCESSES = ["server", "component", "load"] as const;
+type PerProcess = Record<(typeof PROCESSES)[number], number>;
 /** µs of CPU per answered request, medians over the rounds. */
-export type CpuPerRequest = Record<Side, { server: number; component: number; load: number }>;
+export type CpuPerRequest = Record<Side, PerProcess>;
 
 export async function closedLoopSides(
   clients: Client[],
@@ -29,41 +32,35 @@ export async function closedLoopSides(
   targets: Record<Side, SideTarget>,
   serverPid: number,
   loop: { concurrency: number; durationMs: number; warmupMs: number },
-): Promise<{ perS: Record<Side, number>; cpuUs: CpuPerRequest; shares: Record<Side, { server: number; component: number; load: number }> }> {
-  const samples = {} as Record<Side, { server: number; component: number; load: number; wall: number; answered: number }[]>;
+): Promise<{ perS: Record<Side, number>; cpuUs: CpuPerRequest; shares: Record<Side, PerProcess> }> {
+  // CPU seconds per process, over the whole call (warm-up and drain included), and the requests it answered.
+  const samples = {} as Record<Side, (PerProcess & { wall: number; answered: number })[]>;
   const run = (side: Side) => async () => {
     const { make, pid } = targets[side];
     const start = { wall: performance.now(), load: process.cpuUsage(), component: cpuSeconds(pid), server: cpuSeconds(serverPid) };
     const r = await closedLoop(clients, tap, make, loop);
     const load = process.cpuUsage(start.load);
-    // Over the whole call (warm-up and drain included), like the CPU counters.
-    const answered = r.sent;
     (samples[side] ??= []).push({
       wall: (performance.now() - start.wall) / 1000,
       load: (load.user + load.system) / 1e6,
       component: cpuSeconds(pid) - start.component,
       server: cpuSeconds(serverPid) - start.server,
-      answered,
+      answered: r.sent,
     });
     if (r.errors > 0) throw new Error(`${r.errors} ${side} IQs answered with an error`);
     return r.perS;
   };
   const perS = await alternate(3, { verify: run("verify"), echo: run("echo"), echo_notify: run("echo_notify") });
-  const per = (side: Side, f: (s: (typeof samples)[Side][number]) => number) => median(samples[side].map(f));
-  const sides = Object.keys(samples) as Side[];
-  const cpuUs = Object.fromEntries(
-    sides.map((side) => [
-      side,
-      {
-        server: per(side, (s) => (s.server / s.answered) * 1e6),
-        component: per(side, (s) => (s.component / s.answered) * 1e6),
-        load: per(side, (s) => (s.load / s.answered) * 1e6),
-      },
-    ]),
-  ) as CpuPerRequest;
-  const shares = Object.fromEntries(
-    sides.map((side) => [side, { server: per(side, (s) => s.server / s.wall), component: per(side, (s) => s.component / s.wall), load: per(side, (s) => s.load / s.wall) }]),
-  ) as Record<Side, { server: number; component: number; load: number }>;
+  // Each process's figure over a sample, divided by `by` (requests per µs, or seconds of wall time), median over the rounds.
+  const medianPer = (by: (s: (typeof samples)[Side][number]) => number) =>
+    Object.fromEntries(
+      (Object.keys(samples) as Side[]).map((side) => [
+        side,
+        Object.fromEntries(PROCESSES.map((p) => [p, median(samples[side].map((s) => s[p] / by(s)))])),
+      ]),
+    ) as Record<Side, PerProcess>;
+  const cpuUs = medianPer((s) => s.answered / 1e6);
+  const shares = medianPer((s) => s.wall);
   return { perS, cpuUs, shares };
 }
 

@@ -21,6 +21,7 @@ import { notification } from "../../protocol/progress-payload.js";
 import { progressNode } from "../../protocol/progress-node.js";
 import { itemId } from "../../protocol/progress-event.js";
 import { domainOf } from "../../protocol/jid.js";
+import { bareMessageId } from "../../protocol/mail-address.js";
 
 const [service, domain, password, mode] = process.argv.slice(2);
 const xmpp = component({ service: service!, domain: domain!, password: password! });
@@ -35,7 +36,7 @@ let seq = 0;
 function notifyingAnswer({ from, element }: { from: string; element: xml.Element }): xml.Element {
   const jid = /(?:^|;)\s*j=\s*([^;\s]+)/.exec(element.getChildText("signature") ?? "")?.[1] ?? "";
   const header = element.getChildren("header").find((h) => String(h.attrs.name).toLowerCase() === "message-id");
-  const messageId = (header?.text() ?? "").trim().replace(/^<|>$/g, "");
+  const messageId = bareMessageId(header?.text() ?? "");
   const at = Date.now();
   void xmpp.send(
     notification(domain!, jid, progressNode(jid, messageId), { id: itemId(++seq), event: { stage: "verified", at, by: domainOf(from), recipientDomains: [] } }),
